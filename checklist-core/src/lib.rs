@@ -1,0 +1,42 @@
+//! The core of `checklist`: a Markdown checklist as a typed, validated, auditable process.
+//!
+//! Data flows one way:
+//!
+//! **Markdown → [`parse`] → [`Spec`] (immutable)**
+//!
+//! ```
+//! use checklist_core::{parse, ParseOptions, ItemKind};
+//!
+//! let md = "\
+//! # Release
+//!
+//! ## Checks
+//! - [ ] Tests pass
+//! - [ ] Changelog updated (if needed)
+//!
+//! ## Sign-Off
+//! - [ ] Release Manager Approval: ____
+//! ";
+//! let parsed = parse(md, &ParseOptions::new("release.md"))?;
+//! let spec = parsed.spec;
+//! assert_eq!(spec.id(), "release");
+//! assert!(spec.item_by_id("checks/changelog-updated").unwrap().is_optional());
+//! let signoff = spec.item_by_id("sign-off/release-manager-approval").unwrap();
+//! assert_eq!(signoff.kind(), &ItemKind::SignOff { role: "release-manager".into() });
+//! # Ok::<(), checklist_core::Diagnostics>(())
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod diagnostic;
+mod parse;
+pub mod pattern;
+pub mod slug;
+pub mod spec;
+
+pub use diagnostic::{Code, Diagnostic, Diagnostics, Location, Severity};
+pub use parse::{LoadError, Limits, ParseOptions, Parsed, markdown_options, parse, parse_bytes};
+pub use spec::{
+    FieldType, Gate, GateIndex, Item, ItemIndex, ItemKind, Mark, Note, NoteKind, Section,
+    SectionIndex, Spec, Step, Summary,
+};

@@ -1,0 +1,174 @@
+//! Front matter: `+++` TOML that configures the checklist, or `---` YAML that belongs to
+//! another tool (GitHub issue templates, Hugo) and is kept verbatim.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// The front matter found at the top of a file.
+#[derive(Debug)]
+pub(crate) enum Found<'a> {
+    /// None: the Markdown starts at byte 0.
+    None,
+    /// `+++` TOML; `body` is the text between the fences.
+    Toml {
+        body: &'a str,
+        body_start: usize,
+        end: usize,
+    },
+    /// `---` YAML; kept, never interpreted.
+    Yaml { body: &'a str, end: usize },
+    /// A `+++` line with no closing `+++`.
+    UnclosedToml { first_line: Range<usize> },
+}
+
+/// Splits `source` into lines with their byte ranges, excluding the line ending.
+fn lines(source: &str) -> impl Iterator<Item = (Range<usize>, usize)> + '_ {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        if pos >= source.len() {
+            return None;
+        }
+        let rest = &source[pos..];
+        let (len, eol) = match rest.find(['\n', '\r']) {
+            Some(i) if rest[i..].starts_with("\r\n") => (i, 2),
+            Some(i) => (i, 1),
+            None => (rest.len(), 0),
+        };
+        let range = pos..pos + len;
+        pos += len + eol;
+        Some((range, pos))
+    })
+}
+
+/// Finds front matter at the very top of `source`.
+pub(crate) fn find(source: &str) -> Found<'_> {
+    let mut it = lines(source);
+    let Some((first, after_first)) = it.next() else {
+        return Found::None;
+    };
+    let fence = source[first.clone()].trim_end();
+    if fence == "+++" {
+        for (line, next) in it {
+            if source[line.clone()].trim_end() == "+++" {
+                return Found::Toml {
+                    body: &source[after_first..line.start],
+                    body_start: after_first,
+                    end: next,
+                };
+            }
+        }
+        return Found::UnclosedToml { first_line: first };
+    }
+    if fence == "---" {
+        // As GitHub and pulldown-cmark do: the block must not start with a blank line,
+        // otherwise `---` is a thematic break.
+        let mut it = it.peekable();
+        match it.peek() {
+            Some((l, _)) if !source[l.clone()].trim().is_empty() => {}
+            _ => return Found::None,
+        }
+        for (line, next) in it {
+            let t = source[line.clone()].trim_end();
+            if t == "---" || t == "..." {
+                return Found::Yaml {
+                    body: &source[after_first..line.start],
+                    end: next,
+                };
+            }
+        }
+    }
+    Found::None
+}
+
+/// The TOML schema of `+++` front matter.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FrontMatter {
+    pub(crate) id: Option<Spanned<String>>,
+    pub(crate) title: Option<String>,
+    pub(crate) version: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) signoff_gate: Option<Spanned<String>>,
+    pub(crate) roles: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub(crate) gates: BTreeMap<Spanned<String>, GateDecl>,
+    #[serde(default)]
+    pub(crate) items: BTreeMap<Spanned<String>, ItemOverride>,
+}
+
+/// `[gates.NAME]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GateDecl {
+    pub(crate) description: Option<String>,
+    pub(crate) include: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) exclude: Vec<Spanned<String>>,
+}
+
+/// `[items."id"]`: overrides for one item.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ItemOverride {
+    #[serde(rename = "type")]
+    pub(crate) field_type: Option<Spanned<String>>,
+    pub(crate) role: Option<Spanned<String>>,
+    pub(crate) optional: Option<bool>,
+}
+
+/// A TOML error with its byte range inside the body.
+pub(crate) struct TomlError {
+    pub(crate) range: Option<Range<usize>>,
+    pub(crate) message: String,
+}
+
+/// Parses the body of `+++` front matter.
+pub(crate) fn parse_toml(body: &str) -> Result<FrontMatter, TomlError> {
+    toml::from_str::<FrontMatter>(body).map_err(|e| TomlError {
+        range: e.span(),
+        message: e.message().trim_end().to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_toml_and_yaml() {
+        let src = "+++\nid = \"x\"\n+++\n# T\n";
+        match find(src) {
+            Found::Toml {
+                body,
+                body_start,
+                end,
+            } => {
+                assert_eq!(body, "id = \"x\"\n");
+                assert_eq!(body_start, 4);
+                assert_eq!(&src[end..], "# T\n");
+            }
+            other => panic!("{other:?}"),
+        }
+        match find("---\nname: x\n---\nbody") {
+            Found::Yaml { body, .. } => assert_eq!(body, "name: x\n"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(find("---\n\nx\n---\n"), Found::None));
+        assert!(matches!(
+            find("+++\nid = 1\n"),
+            Found::UnclosedToml { .. }
+        ));
+        assert!(matches!(find("+++\r\nid = \"a\"\r\n+++\r\n"), Found::Toml { .. }));
+    }
+
+    #[test]
+    fn toml_errors_carry_a_span() {
+        let err = parse_toml("id = \"x\"\nbogus = 1\n").err().unwrap();
+        let range = err.range.unwrap();
+        assert_eq!(range.start, 9);
+        assert!(err.message.contains("bogus"), "{}", err.message);
+    }
+}

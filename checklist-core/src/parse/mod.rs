@@ -1,0 +1,252 @@
+//! Markdown → [`Spec`]: the one parser of the checklist language.
+//!
+//! Both the run-time API and the `checklist!` macro call [`parse`], so they see exactly the
+//! same language. The parse runs in three steps, each in its own file:
+//!
+//! 1. [`front_matter`]: split off `+++` TOML (ours) or `---` YAML (someone else's).
+//! 2. [`walk`]: one pass over pulldown-cmark's events with an explicit stack (no
+//!    recursion), building sections and items; [`item_text`] and [`attributes`] take a
+//!    task line apart.
+//! 3. [`resolve`]: apply front matter (item overrides, roles, gates), check what needs the
+//!    whole document, compute the digest.
+
+mod attributes;
+mod front_matter;
+mod item_text;
+mod resolve;
+mod walk;
+
+use std::path::Path;
+
+use pulldown_cmark::Options;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, LineIndex, Severity};
+use crate::spec::Spec;
+
+/// The pulldown-cmark options the checklist language is defined on: CommonMark plus
+/// GFM task lists, tables, strikethrough, footnotes and alert quotes.
+///
+/// Exposed so that tools (and our benchmarks and corpus tests) can run pulldown-cmark
+/// over the same bytes with the same options.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TASKLISTS
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_GFM
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+}
+
+/// Resource limits. Inputs beyond them fail with [`Code::LimitExceeded`] naming the limit,
+/// instead of exhausting memory. The defaults are far above any real checklist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest input in bytes (default 64 MiB).
+    pub max_input_bytes: usize,
+    /// Most items (default 1,000,000).
+    pub max_items: usize,
+    /// Deepest nesting of lists, quotes and items (default 100).
+    pub max_depth: usize,
+    /// Longest item text, heading or id in bytes (default 64 KiB).
+    pub max_text_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_input_bytes: 64 << 20,
+            max_items: 1_000_000,
+            max_depth: 100,
+            max_text_bytes: 64 << 10,
+        }
+    }
+}
+
+/// How to parse: the file name for messages and ids, strictness, limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Shown in diagnostics; its stem is the checklist id when there is no title or
+    /// front matter `id`.
+    pub file_name: String,
+    /// Repeated ids are errors instead of warnings with `-2` suffixes. The macro always
+    /// parses strictly, since every item needs one name.
+    pub strict: bool,
+    /// Resource limits.
+    pub limits: Limits,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            file_name: "checklist.md".to_string(),
+            strict: false,
+            limits: Limits::default(),
+        }
+    }
+}
+
+impl ParseOptions {
+    /// Options for a file with this name.
+    pub fn new(file_name: impl Into<String>) -> Self {
+        ParseOptions {
+            file_name: file_name.into(),
+            ..ParseOptions::default()
+        }
+    }
+
+    /// Sets strict mode.
+    #[must_use]
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// Sets the limits.
+    #[must_use]
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+}
+
+/// A successful parse: the spec and the warnings about it.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The checklist.
+    pub spec: Spec,
+    /// Warnings, in source order (errors would have failed the parse).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Parsed {
+    /// Renders every warning like rustc, separated by blank lines.
+    pub fn render_warnings(&self) -> String {
+        self.warnings
+            .iter()
+            .map(|d| d.render(self.spec.file_name(), self.spec.source()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// Parses checklist Markdown.
+///
+/// Returns the spec and its warnings, or every diagnostic (errors and warnings) when there
+/// is at least one error. Never panics, whatever the input.
+///
+/// ```
+/// use checklist_core::{parse, ParseOptions};
+///
+/// let src = "# Deploy\n\n## Checks\n\n- [ ] Tests pass\n- [ ] Tests pass\n";
+/// let parsed = parse(src, &ParseOptions::new("deploy.md"))?;
+/// let ids: Vec<_> = parsed.spec.items().iter().map(|i| i.id()).collect();
+/// assert_eq!(ids, ["checks/tests-pass", "checks/tests-pass-2"]);
+/// assert_eq!(parsed.warnings[0].code.as_str(), "W0005");
+///
+/// // In strict mode the repeat is an error naming both lines.
+/// let err = parse(src, &ParseOptions::new("deploy.md").strict(true)).unwrap_err();
+/// assert!(err.to_string().contains("error[E0003]"));
+/// # Ok::<(), checklist_core::Diagnostics>(())
+/// ```
+pub fn parse(source: &str, options: &ParseOptions) -> Result<Parsed, Diagnostics> {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    if source.len() > options.limits.max_input_bytes {
+        let lines = LineIndex::new("");
+        let d = Diagnostic {
+            severity: Severity::Error,
+            code: Code::LimitExceeded,
+            message: format!(
+                "the input is {} bytes, more than the limit of {} bytes",
+                source.len(),
+                options.limits.max_input_bytes
+            ),
+            location: lines.locate("", 0..0),
+            help: Some("split the checklist, or raise `Limits::max_input_bytes`".into()),
+            related: vec![],
+        };
+        return Err(Diagnostics::new(
+            options.file_name.clone(),
+            String::new(),
+            vec![d],
+        ));
+    }
+    let (spec, mut diagnostics) = resolve::build(source, options);
+    diagnostics.sort_by_key(|d| (d.location.span.start, d.severity));
+    match spec {
+        Some(spec) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(Parsed {
+            spec,
+            warnings: diagnostics,
+        }),
+        _ => Err(Diagnostics::new(
+            options.file_name.clone(),
+            source.to_string(),
+            diagnostics,
+        )),
+    }
+}
+
+/// Parses bytes, reporting invalid UTF-8 as a diagnostic with its location.
+pub fn parse_bytes(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, Diagnostics> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => parse(s, options),
+        Err(e) => {
+            let valid = &bytes[..e.valid_up_to()];
+            // The valid prefix is UTF-8 by construction; show it so the caret lands right.
+            let shown = String::from_utf8_lossy(valid).into_owned();
+            let lines = LineIndex::new(&shown);
+            let location = lines.locate(&shown, shown.len()..shown.len());
+            let d = Diagnostic {
+                severity: Severity::Error,
+                code: Code::InvalidUtf8,
+                message: format!("byte {} is not valid UTF-8", e.valid_up_to()),
+                location,
+                help: Some("save the file as UTF-8".into()),
+                related: vec![],
+            };
+            Err(Diagnostics::new(options.file_name.clone(), shown, vec![d]))
+        }
+    }
+}
+
+/// Errors from [`Spec::from_path`].
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("cannot read `{path}`: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file does not parse.
+    #[error(transparent)]
+    Parse(#[from] Diagnostics),
+}
+
+impl Spec {
+    /// Parses a checklist with default options (file name `checklist.md`, not strict),
+    /// dropping warnings.
+    ///
+    /// ```
+    /// let spec = checklist_core::Spec::parse("- [ ] Ship it\n")?;
+    /// assert_eq!(spec.items()[0].id(), "ship-it");
+    /// # Ok::<(), checklist_core::Diagnostics>(())
+    /// ```
+    pub fn parse(source: &str) -> Result<Spec, Diagnostics> {
+        parse(source, &ParseOptions::default()).map(|p| p.spec)
+    }
+
+    /// Reads and parses a file; the options' file name becomes the path as given.
+    pub fn from_path(path: impl AsRef<Path>, options: &ParseOptions) -> Result<Parsed, LoadError> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let mut options = options.clone();
+        options.file_name = path.display().to_string();
+        Ok(parse_bytes(&bytes, &options)?)
+    }
+}

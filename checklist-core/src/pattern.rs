@@ -1,0 +1,165 @@
+//! Id patterns: how gates (and the CLI) name sets of items.
+//!
+//! A pattern is an id path whose segments may use globs: `*` matches within one segment
+//! (`code-*`, `*`), `**` as a whole segment matches any number of segments, zero included.
+//! A pattern also matches everything under what it names, so `infrastructure` (a section)
+//! and `infrastructure/**` select the same items, and naming a parent task selects its
+//! children too.
+//!
+//! Matching is iterative with a single backtrack point per level, so it is linear-ish in
+//! the id length and never recurses.
+
+/// A compiled id pattern.
+///
+/// ```
+/// use checklist_core::pattern::Pattern;
+/// let p = Pattern::new("pre-deployment/**");
+/// assert!(p.matches("pre-deployment/code-quality/linting-passes-with-no-errors"));
+/// assert!(!p.matches("deployment/pre-deployment-checks/rollback-plan-reviewed"));
+/// assert!(Pattern::new("infrastructure").matches("infrastructure/database/database-migrations-ready"));
+/// assert!(Pattern::new("*/security/*").matches("pre-deployment/security/xss-protection-enabled"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    text: String,
+    segments: Vec<String>,
+}
+
+impl Pattern {
+    /// Compiles a pattern. Leading and trailing `/` are ignored.
+    pub fn new(text: &str) -> Self {
+        let segments = text
+            .trim_matches('/')
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        Pattern {
+            text: text.to_string(),
+            segments,
+        }
+    }
+
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether the pattern uses `*` anywhere.
+    pub fn is_glob(&self) -> bool {
+        self.text.contains('*')
+    }
+
+    /// Whether `id` is selected: matched exactly, or lies under what the pattern names.
+    pub fn matches(&self, id: &str) -> bool {
+        let id_segments: Vec<&str> = id.split('/').collect();
+        let pat: Vec<&str> = self.segments.iter().map(String::as_str).collect();
+        // "under what it names" = the pattern followed by an implicit `**`.
+        match_segments(&pat, &id_segments, true)
+    }
+
+    /// Whether `id` is matched exactly (without the implicit "and everything under it").
+    pub fn matches_exactly(&self, id: &str) -> bool {
+        let id_segments: Vec<&str> = id.split('/').collect();
+        let pat: Vec<&str> = self.segments.iter().map(String::as_str).collect();
+        match_segments(&pat, &id_segments, false)
+    }
+}
+
+/// Segment-level wildcard matching where `**` matches any run of segments.
+fn match_segments(pat: &[&str], id: &[&str], open_tail: bool) -> bool {
+    let (mut p, mut i) = (0, 0);
+    let mut backtrack: Option<(usize, usize)> = None;
+    loop {
+        if p == pat.len() && (i == id.len() || open_tail) {
+            return true;
+        }
+        if p < pat.len() && pat[p] == "**" {
+            backtrack = Some((p, i));
+            p += 1;
+            continue;
+        }
+        if p < pat.len() && i < id.len() && match_segment(pat[p], id[i]) {
+            p += 1;
+            i += 1;
+            continue;
+        }
+        match backtrack {
+            Some((bp, bi)) if bi < id.len() => {
+                backtrack = Some((bp, bi + 1));
+                p = bp + 1;
+                i = bi + 1;
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// Character-level wildcard matching where `*` matches any run of characters.
+fn match_segment(pat: &str, seg: &str) -> bool {
+    if !pat.contains('*') {
+        return pat == seg;
+    }
+    let pat: Vec<char> = pat.chars().collect();
+    let seg: Vec<char> = seg.chars().collect();
+    let (mut p, mut s) = (0, 0);
+    let mut backtrack: Option<(usize, usize)> = None;
+    while s < seg.len() {
+        if p < pat.len() && pat[p] == '*' {
+            backtrack = Some((p, s));
+            p += 1;
+        } else if p < pat.len() && pat[p] == seg[s] {
+            p += 1;
+            s += 1;
+        } else if let Some((bp, bs)) = backtrack {
+            backtrack = Some((bp, bs + 1));
+            p = bp + 1;
+            s = bs + 1;
+        } else {
+            return false;
+        }
+    }
+    pat[p..].iter().all(|&c| c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn double_star_matches_zero_or_more_segments() {
+        let p = Pattern::new("a/**/z");
+        assert!(p.matches_exactly("a/z"));
+        assert!(p.matches_exactly("a/b/z"));
+        assert!(p.matches_exactly("a/b/c/z"));
+        assert!(!p.matches_exactly("a/b/c"));
+        assert!(!p.matches_exactly("b/z"));
+    }
+
+    #[test]
+    fn single_star_stays_in_one_segment() {
+        let p = Pattern::new("a/*");
+        assert!(p.matches_exactly("a/b"));
+        assert!(!p.matches_exactly("a/b/c"));
+        assert!(p.matches("a/b/c"), "but selects what is under a/b");
+        assert!(Pattern::new("a/c*-x").matches_exactly("a/code-x"));
+        assert!(!Pattern::new("a/c*-x").matches_exactly("a/code-y"));
+    }
+
+    #[test]
+    fn plain_path_selects_its_subtree_only() {
+        let p = Pattern::new("deployment");
+        assert!(p.matches("deployment/x"));
+        assert!(p.matches("deployment"));
+        assert!(!p.matches("deployment-date/x"));
+    }
+
+    #[test]
+    fn pathological_patterns_finish() {
+        let p = Pattern::new(&"**/".repeat(50));
+        let id = "a/".repeat(200) + "b";
+        assert!(p.matches(&id));
+        let p = Pattern::new(&"*a".repeat(100));
+        assert!(!p.matches_exactly(&"a".repeat(99)));
+    }
+}
