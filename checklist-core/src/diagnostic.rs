@@ -381,8 +381,9 @@ mod tests {
     fn columns_count_characters_not_bytes() {
         let src = "é {#x";
         let idx = LineIndex::new(src);
+        // `é` is two bytes, so byte 3 is `{`: the third character on the line.
         let loc = idx.locate(src, 3..4);
-        assert_eq!(loc.column, 2);
+        assert_eq!(loc.column, 3);
     }
 
     #[test]

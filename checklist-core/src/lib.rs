@@ -28,11 +28,18 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod clock;
 pub mod diagnostic;
+pub mod document;
 mod parse;
 pub mod pattern;
+pub mod render;
+pub mod report;
 pub mod slug;
 pub mod spec;
+pub mod store;
+pub mod state;
+pub mod value;
 
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Location, Severity};
 pub use parse::{LoadError, Limits, ParseOptions, Parsed, markdown_options, parse, parse_bytes};
@@ -40,3 +47,11 @@ pub use spec::{
     FieldType, Gate, GateIndex, Item, ItemIndex, ItemKind, Mark, Note, NoteKind, Section,
     SectionIndex, Spec, Step, Summary,
 };
+pub use state::{
+    Action, Actor, Change, ChainError, Event, ItemState, Refusal, Request, State, Status,
+    TransitionError, Voided, Waiver, WaiverRequest, verify_chain,
+};
+pub use document::{Document, Loaded, Migration, StateError};
+pub use report::{GateReport, Progress, Unmet, UnmetItem};
+pub use store::{FileStore, Store, StoreError, UpdateError};
+pub use value::{InvalidValue, Value};

@@ -122,6 +122,86 @@ fn match_segment(pat: &str, seg: &str) -> bool {
     pat[p..].iter().all(|&c| c == '*')
 }
 
+/// Why a query names no item, or more than one where one was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SelectError {
+    /// Nothing matches.
+    #[error("no item matches `{query}`{}", hint.as_ref().map_or(String::new(), |h| format!("; did you mean `{h}`?")))]
+    NotFound {
+        /// The query.
+        query: String,
+        /// The closest id, when one is close.
+        hint: Option<String>,
+    },
+    /// A suffix that ends more than one id.
+    #[error("`{query}` is ambiguous: it could be {}", candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))]
+    Ambiguous {
+        /// The query.
+        query: String,
+        /// Every id it could mean.
+        candidates: Vec<String>,
+    },
+}
+
+impl crate::spec::Spec {
+    /// Resolves a user's query to items: an exact id, a glob (`pre-deployment/code-quality/*`,
+    /// `**/health-*`; matches and everything under them), or a unique suffix of whole
+    /// segments (`code-quality/linting-passes-with-no-errors`).
+    ///
+    /// ```
+    /// let spec = checklist_core::Spec::parse("## A\n- [ ] x\n## B\n- [ ] x\n- [ ] y\n")?;
+    /// assert_eq!(spec.select("b/y").unwrap().len(), 1);
+    /// assert_eq!(spec.select("y").unwrap().len(), 1);
+    /// assert_eq!(spec.select("*/x").unwrap().len(), 2);
+    /// let err = spec.select("x").unwrap_err();
+    /// assert!(err.to_string().contains("`a/x`, `b/x`"));
+    /// # Ok::<(), checklist_core::Diagnostics>(())
+    /// ```
+    pub fn select(&self, query: &str) -> Result<Vec<crate::spec::ItemIndex>, SelectError> {
+        let query = query.trim().trim_matches('/');
+        if let Some(i) = self.index_of(query) {
+            return Ok(vec![i]);
+        }
+        let found: Vec<_> = if query.contains('*') {
+            let p = Pattern::new(query);
+            self.items()
+                .iter()
+                .filter(|i| p.matches(i.id()))
+                .map(|i| i.index())
+                .collect()
+        } else {
+            let suffix = format!("/{query}");
+            let found: Vec<_> = self
+                .items()
+                .iter()
+                .filter(|i| i.id().ends_with(&suffix))
+                .map(|i| i.index())
+                .collect();
+            if found.len() > 1 {
+                return Err(SelectError::Ambiguous {
+                    query: query.to_string(),
+                    candidates: found.iter().map(|&i| self.item(i).id().to_string()).collect(),
+                });
+            }
+            found
+        };
+        if found.is_empty() {
+            let last = query.rsplit('/').next().unwrap_or(query);
+            let hint = self
+                .items()
+                .iter()
+                .map(|i| i.id())
+                .find(|id| !last.contains('*') && id.rsplit('/').next().is_some_and(|l| l.contains(last)))
+                .map(str::to_string);
+            return Err(SelectError::NotFound {
+                query: query.to_string(),
+                hint,
+            });
+        }
+        Ok(found)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -439,6 +439,8 @@ pub struct Spec {
     pub(crate) gates: Vec<Gate>,
     pub(crate) signoff_gate: GateIndex,
     pub(crate) signoff_coverage: Vec<ItemIndex>,
+    pub(crate) covered: Vec<bool>,
+    pub(crate) signoffs: Vec<ItemIndex>,
     pub(crate) roles: Vec<String>,
     pub(crate) ordered_lists: Vec<Vec<ItemIndex>>,
     pub(crate) foreign_metadata: Option<ForeignMetadata>,
@@ -526,6 +528,15 @@ impl Spec {
     /// The items a sign-off covers: the sign-off gate's items minus the sign-offs.
     pub fn signoff_coverage(&self) -> &[ItemIndex] {
         &self.signoff_coverage
+    }
+    /// Whether a change to this item voids approved sign-offs (it is in
+    /// [`Spec::signoff_coverage`]). O(1).
+    pub fn is_covered(&self, index: ItemIndex) -> bool {
+        self.covered.get(index.get()).copied().unwrap_or(false)
+    }
+    /// The sign-off items, in document order.
+    pub fn signoffs(&self) -> &[ItemIndex] {
+        &self.signoffs
     }
     /// Roles declared in front matter (empty when the checklist declares none).
     pub fn roles(&self) -> &[String] {

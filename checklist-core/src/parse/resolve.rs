@@ -192,7 +192,9 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
         .collect();
     if !roles.is_empty() {
         for item in &items {
+            // An empty role was already reported as E0011 "this sign-off has no role".
             if let ItemKind::SignOff { role } = &item.kind
+                && !role.is_empty()
                 && !roles.contains(role)
             {
                 r.diag(
@@ -313,11 +315,20 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
             }
         }
     }
-    let signoff_coverage = gates[signoff_gate.get()]
+    let signoff_coverage: Vec<ItemIndex> = gates[signoff_gate.get()]
         .items
         .iter()
         .copied()
         .filter(|&i| !items[i.get()].is_signoff())
+        .collect();
+    let mut covered = vec![false; items.len()];
+    for &i in &signoff_coverage {
+        covered[i.get()] = true;
+    }
+    let signoffs = items
+        .iter()
+        .filter(|i| i.is_signoff())
+        .map(|i| i.index)
         .collect();
 
     // Document-wide warnings.
@@ -368,6 +379,8 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
         gates,
         signoff_gate,
         signoff_coverage,
+        covered,
+        signoffs,
         roles,
         ordered_lists,
         foreign_metadata: foreign,

@@ -5,7 +5,7 @@
 //! inline events of its first paragraph; the item is created as soon as that text ends,
 //! before its nested children, so children can name their parent.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::collections::hash_map::Entry;
 use std::ops::Range;
 
@@ -95,6 +95,9 @@ pub(crate) struct Walker<'s> {
     diags: Vec<Diagnostic>,
     sections: Vec<Section>,
     section_ids: HashMap<String, SectionIndex>,
+    /// Ids claimed by a pin `{#...}`, so a later derived id that meets them is an error
+    /// too, whatever the order of the two.
+    pinned_ids: HashSet<(bool, String)>,
     items: Vec<Item>,
     item_ids: HashMap<String, ItemIndex>,
     ordered_lists: Vec<Vec<ItemIndex>>,
@@ -129,6 +132,7 @@ impl<'s> Walker<'s> {
             diags: vec![],
             sections: vec![root],
             section_ids: HashMap::new(),
+            pinned_ids: HashSet::new(),
             items: vec![],
             item_ids: HashMap::new(),
             ordered_lists: vec![],
@@ -904,6 +908,10 @@ impl<'s> Walker<'s> {
         index: ItemIndex,
         location: &Location,
     ) -> String {
+        let first_pinned = self.pinned_ids.contains(&(true, id.clone()));
+        if pinned {
+            self.pinned_ids.insert((true, id.clone()));
+        }
         let first = match self.item_ids.entry(id.clone()) {
             Entry::Vacant(v) => {
                 v.insert(index);
@@ -923,7 +931,7 @@ impl<'s> Walker<'s> {
         });
         self.repeated(
             "item",
-            pinned,
+            (pinned, first_pinned),
             &id,
             location,
             first_loc,
@@ -939,6 +947,10 @@ impl<'s> Walker<'s> {
         index: SectionIndex,
         location: &Location,
     ) -> String {
+        let first_pinned = self.pinned_ids.contains(&(false, id.clone()));
+        if pinned {
+            self.pinned_ids.insert((false, id.clone()));
+        }
         let first = match self.section_ids.entry(id.clone()) {
             Entry::Vacant(v) => {
                 v.insert(index);
@@ -958,7 +970,7 @@ impl<'s> Walker<'s> {
         });
         self.repeated(
             "section",
-            pinned,
+            (pinned, first_pinned),
             &id,
             location,
             first_loc,
@@ -981,14 +993,14 @@ impl<'s> Walker<'s> {
     fn repeated(
         &mut self,
         what: &str,
-        pinned: bool,
+        (pinned, first_pinned): (bool, bool),
         new_id: &str,
         location: &Location,
         first: Location,
         first_text: String,
     ) {
         let original = new_id.rsplit_once('-').map_or(new_id, |(a, _)| a);
-        let error = self.strict || pinned;
+        let error = self.strict || pinned || first_pinned;
         let (code, severity) = if error {
             (Code::DuplicateId, Severity::Error)
         } else {
@@ -997,6 +1009,11 @@ impl<'s> Walker<'s> {
         let own = original.rsplit('/').next().unwrap_or(original);
         let message = if pinned {
             format!("the pinned id `{original}` is already used")
+        } else if first_pinned {
+            format!(
+                "the {what} id `{original}` is pinned on line {}, so this {what} cannot have it",
+                first.line
+            )
         } else if error {
             format!(
                 "the {what} id `{original}` is used twice (lines {} and {})",

@@ -1,0 +1,507 @@
+//! The JSON state document: one versioned file holding a run's item states, its log and
+//! its revision, with a JSON Schema.
+//!
+//! ```json
+//! {
+//!   "format": "checklist-state/1",
+//!   "checklist": { "id": "...", "version": "...", "digest": "sha256:..." },
+//!   "revision": 3,
+//!   "items": { "pre-deployment/code-quality/...": { "status": "done", "by": "...", "at": "..." } },
+//!   "orphans": { },
+//!   "events": [ { "seq": 1, "revision": 1, "at": "...", "actor": "...", ... } ]
+//! }
+//! ```
+//!
+//! Saving serializes straight from the [`State`] (no copy); loading verifies the format,
+//! the checklist id, the hash chain and the revisions, then replays the log and, when the
+//! document was made for this exact spec, checks that the stored item states are the fold
+//! of the log. A document made for an older version of the checklist is migrated by id.
+
+use std::fmt;
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::de::{self, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::spec::{ItemIndex, ItemKind, Spec};
+use crate::state::{ChainError, Event, ItemState, State, verify_chain};
+use crate::value::Value;
+
+/// The format tag of the current document version.
+pub const FORMAT: &str = "checklist-state/1";
+
+/// Which checklist a document was made for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistRef {
+    /// The checklist id.
+    pub id: String,
+    /// The checklist version from front matter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The spec digest (`sha256:...`).
+    pub digest: String,
+}
+
+/// The state document as stored. [`State::to_json`] writes it and [`State::from_json`]
+/// reads it; this type is what the JSON Schema describes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    /// Always `checklist-state/1` for this version.
+    pub format: String,
+    /// The checklist it was made for.
+    pub checklist: ChecklistRef,
+    /// How many transitions the state has seen.
+    pub revision: u64,
+    /// Every item's state, keyed by id, in document order.
+    #[serde(deserialize_with = "unique_keys")]
+    #[schemars(with = "IndexMap<String, ItemState>")]
+    pub items: IndexMap<String, ItemState>,
+    /// States of items no longer in the checklist.
+    #[serde(
+        default,
+        skip_serializing_if = "IndexMap::is_empty",
+        deserialize_with = "unique_keys"
+    )]
+    #[schemars(with = "IndexMap<String, ItemState>")]
+    pub orphans: IndexMap<String, ItemState>,
+    /// The audit log, oldest first.
+    pub events: Vec<Event>,
+}
+
+/// Maps in the document must not repeat a key: JSON parsers disagree on which copy wins,
+/// so a repeated key is refused instead of silently resolved.
+fn unique_keys<'de, D: Deserializer<'de>>(d: D) -> Result<IndexMap<String, ItemState>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = IndexMap<String, ItemState>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a map from item id to item state")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = IndexMap::with_capacity(map.size_hint().unwrap_or(0).min(1 << 16));
+            while let Some((k, v)) = map.next_entry::<String, ItemState>()? {
+                if out.contains_key(&k) {
+                    return Err(de::Error::custom(format!("the item `{k}` appears twice")));
+                }
+                out.insert(k, v);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(V)
+}
+
+/// What changed between the checklist a document was made for and the current one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Migration {
+    /// The digest the document was made for.
+    pub from_digest: String,
+    /// The current digest.
+    pub to_digest: String,
+    /// Items in the checklist that the document did not have (they start fresh).
+    pub added: Vec<String>,
+    /// Items the document had that the checklist no longer has (kept under `orphans`).
+    pub removed: Vec<String>,
+    /// Items whose kind or field type changed; their old state moved to `orphans` and a
+    /// `reset` event records the change.
+    pub retyped: Vec<String>,
+}
+
+impl Migration {
+    /// Whether anything but the digest changed.
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.retyped.is_empty()
+    }
+}
+
+impl fmt::Display for Migration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "state migrated to the current checklist: {} added, {} removed, {} retyped",
+            self.added.len(),
+            self.removed.len(),
+            self.retyped.len()
+        )?;
+        for (what, ids) in [
+            ("added", &self.added),
+            ("removed (kept as orphans)", &self.removed),
+            ("retyped (old state kept as orphans)", &self.retyped),
+        ] {
+            for id in ids {
+                write!(f, "\n  {what}: {id}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why a state document cannot be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StateError {
+    /// Not valid JSON, or not the document's shape.
+    #[error("the state file is not a valid state document (line {line}, column {column}): {message}")]
+    Json {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What serde_json said.
+        message: String,
+    },
+    /// A format version this library does not read.
+    #[error("the state file has format `{found}`; this version of checklist reads `{FORMAT}`")]
+    Format {
+        /// The format found.
+        found: String,
+    },
+    /// The document belongs to another checklist.
+    #[error("the state file is for the checklist `{found}`, not `{expected}`")]
+    WrongChecklist {
+        /// This spec's id.
+        expected: String,
+        /// The document's.
+        found: String,
+    },
+    /// The log does not verify.
+    #[error("the audit log does not verify: {0}")]
+    Chain(#[from] ChainError),
+    /// The revision does not match the log.
+    #[error("the state file says revision {stored}, but its log ends at revision {logged}")]
+    Revision {
+        /// The revision written.
+        stored: u64,
+        /// The last event's revision.
+        logged: u64,
+    },
+    /// A stored item state is not what its log says.
+    #[error("the stored state of `{item}` does not match its audit log: the file was edited")]
+    Mismatch {
+        /// The item.
+        item: String,
+    },
+    /// The document lacks an item the checklist has, or has one it lacks, while claiming
+    /// to be for this exact checklist.
+    #[error("the state file claims to be for this checklist but its items differ: `{item}`")]
+    Items {
+        /// The first id that differs.
+        item: String,
+    },
+}
+
+impl StateError {
+    /// What the user can do about it.
+    pub fn help(&self) -> &'static str {
+        match self {
+            StateError::Json { .. } => "restore the file from a backup or version control",
+            StateError::Format { .. } => "use the version of checklist that wrote the file",
+            StateError::WrongChecklist { .. } => "pass the state file that belongs to this checklist",
+            StateError::Chain(_) | StateError::Revision { .. } | StateError::Mismatch { .. } | StateError::Items { .. } => {
+                "the file was changed outside checklist; restore it from a backup or version control"
+            }
+        }
+    }
+}
+
+/// A loaded state, and the migration report when it was made for an older checklist.
+#[derive(Debug)]
+pub struct Loaded<'s> {
+    /// The state.
+    pub state: State<'s>,
+    /// What changed since the document was written, if the checklist changed.
+    pub migration: Option<Migration>,
+}
+
+struct ItemsView<'a, 's>(&'a State<'s>);
+
+impl Serialize for ItemsView<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let state = self.0;
+        let mut m = s.serialize_map(Some(state.items().len()))?;
+        for (item, st) in state.spec().items().iter().zip(state.items()) {
+            m.serialize_entry(item.id(), st)?;
+        }
+        m.end()
+    }
+}
+
+#[derive(Serialize)]
+struct DocumentView<'a, 's> {
+    format: &'static str,
+    checklist: ChecklistRefView<'a>,
+    revision: u64,
+    items: ItemsView<'a, 's>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    orphans: &'a IndexMap<String, ItemState>,
+    events: &'a [Event],
+}
+
+#[derive(Serialize)]
+struct ChecklistRefView<'a> {
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<&'a str>,
+    digest: &'a str,
+}
+
+impl Serialize for State<'_> {
+    /// Serializes as the state [`Document`], without copying.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let spec = self.spec();
+        DocumentView {
+            format: FORMAT,
+            checklist: ChecklistRefView {
+                id: spec.id(),
+                version: spec.version(),
+                digest: spec.digest(),
+            },
+            revision: self.revision(),
+            items: ItemsView(self),
+            orphans: self.orphans(),
+            events: self.events(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'s> State<'s> {
+    /// The state document as pretty-printed JSON (two-space indent, trailing newline).
+    ///
+    /// ```
+    /// use checklist_core::{Actor, Spec, State};
+    /// let spec = Spec::parse("- [ ] a\n")?;
+    /// let mut state = State::new(&spec);
+    /// state.complete(spec.index_of("a").unwrap(), &Actor::new("ann"))?;
+    /// let json = state.to_json();
+    /// let loaded = State::from_json(&spec, &json)?.state;
+    /// assert_eq!(loaded, state);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("a state always serializes");
+        s.push('\n');
+        s
+    }
+
+    /// An owned copy of the document.
+    pub fn to_document(&self) -> Document {
+        let spec = self.spec();
+        Document {
+            format: FORMAT.to_string(),
+            checklist: ChecklistRef {
+                id: spec.id().to_string(),
+                version: spec.version().map(str::to_string),
+                digest: spec.digest().to_string(),
+            },
+            revision: self.revision(),
+            items: spec
+                .items()
+                .iter()
+                .map(|i| (i.id().to_string(), self.item(i.index()).clone()))
+                .collect(),
+            orphans: self.orphans().clone(),
+            events: self.events().to_vec(),
+        }
+    }
+
+    /// Parses and loads a state document for `spec`.
+    pub fn from_json(spec: &'s Spec, json: &str) -> Result<Loaded<'s>, StateError> {
+        let doc: Document = serde_json::from_str(json).map_err(|e| StateError::Json {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })?;
+        State::from_document(spec, doc)
+    }
+
+    /// Loads a state document for `spec`: checks it and replays its log (see the module
+    /// docs), migrating it when it was made for another version of the checklist.
+    pub fn from_document(spec: &'s Spec, doc: Document) -> Result<Loaded<'s>, StateError> {
+        if doc.format != FORMAT {
+            return Err(StateError::Format { found: doc.format });
+        }
+        if doc.checklist.id != spec.id() {
+            return Err(StateError::WrongChecklist {
+                expected: spec.id().to_string(),
+                found: doc.checklist.id,
+            });
+        }
+        verify_chain(&doc.events)?;
+        let logged = doc.events.last().map_or(0, |e| e.revision);
+        if doc.revision != logged {
+            return Err(StateError::Revision {
+                stored: doc.revision,
+                logged,
+            });
+        }
+        if doc.checklist.digest == spec.digest() {
+            let mut state = State::replay(spec, doc.events)?;
+            // Same spec: the stored states must be exactly the fold of the log, for exactly
+            // this checklist's ids (equal counts plus every id present = no extra ids).
+            if doc.items.len() != spec.items().len() {
+                let item = doc
+                    .items
+                    .keys()
+                    .find(|k| spec.index_of(k).is_none())
+                    .cloned()
+                    .unwrap_or_default();
+                return Err(StateError::Items { item });
+            }
+            for item in spec.items() {
+                match doc.items.get(item.id()) {
+                    None => {
+                        return Err(StateError::Items {
+                            item: item.id().to_string(),
+                        });
+                    }
+                    Some(stored) if stored != state.item(item.index()) => {
+                        return Err(StateError::Mismatch {
+                            item: item.id().to_string(),
+                        });
+                    }
+                    Some(_) => {}
+                }
+            }
+            state.orphans = doc.orphans;
+            return Ok(Loaded {
+                state,
+                migration: None,
+            });
+        }
+        migrate(spec, doc)
+    }
+}
+
+/// Loads a document made for another version of the checklist: matches items by id,
+/// keeps removed items' states as orphans, resets retyped items with a logged event.
+fn migrate<'s>(spec: &'s Spec, doc: Document) -> Result<Loaded<'s>, StateError> {
+    let mut report = Migration {
+        from_digest: doc.checklist.digest.clone(),
+        to_digest: spec.digest().to_string(),
+        ..Migration::default()
+    };
+    let mut orphans = doc.orphans;
+    let mut retyped: Vec<ItemIndex> = Vec::new();
+    for (id, stored) in &doc.items {
+        match spec.index_of(id) {
+            None => {
+                report.removed.push(id.clone());
+                orphans.insert(id.clone(), stored.clone());
+            }
+            Some(i) => {
+                if !fits(spec.item(i).kind(), stored) {
+                    report.retyped.push(id.clone());
+                    orphans.insert(id.clone(), stored.clone());
+                    retyped.push(i);
+                }
+            }
+        }
+    }
+    for item in spec.items() {
+        if !doc.items.contains_key(item.id()) {
+            report.added.push(item.id().to_string());
+        }
+    }
+    let mut state = State::replay(spec, doc.events)?;
+    state.orphans = orphans;
+    // Only items whose folded state still does not fit need a reset: an item retyped
+    // task -> field has task events that the fold already skipped.
+    let needs_reset: Vec<ItemIndex> = retyped
+        .into_iter()
+        .filter(|&i| state.item(i) != &ItemState::initial(spec.item(i).kind(), spec.item(i).mark()))
+        .collect();
+    state.reset_items(&needs_reset, "the checklist changed this item's kind or type");
+    Ok(Loaded {
+        state,
+        migration: Some(report),
+    })
+}
+
+/// Whether a stored state still makes sense for an item of `kind`.
+fn fits(kind: &ItemKind, stored: &ItemState) -> bool {
+    if !stored.status().fits(kind) {
+        return false;
+    }
+    match (kind, stored) {
+        (ItemKind::Field(ty), ItemState::Filled { value, .. }) => Value::parse(ty, value).is_ok(),
+        (ItemKind::SignOff { role }, ItemState::Approved { role: r, .. } | ItemState::Rejected { role: r, .. }) => {
+            role == r
+        }
+        _ => true,
+    }
+}
+
+/// The JSON Schema of any state document.
+pub fn generic_schema() -> serde_json::Value {
+    schemars::schema_for!(Document).to_value()
+}
+
+/// The JSON Schema of the state document of one checklist: `items` has exactly this
+/// checklist's ids as properties (all required, no others), and each id only admits the
+/// statuses of its kind.
+///
+/// ```
+/// let spec = checklist_core::Spec::parse("- [ ] a\n- [ ] Due Date: ___\n")?;
+/// let schema = checklist_core::document::schema_for_spec(&spec);
+/// let items = &schema["properties"]["items"];
+/// assert_eq!(items["additionalProperties"], false);
+/// assert!(items["properties"].get("a").is_some());
+/// assert!(items["properties"].get("due-date").is_some());
+/// # Ok::<(), checklist_core::Diagnostics>(())
+/// ```
+pub fn schema_for_spec(spec: &Spec) -> serde_json::Value {
+    use serde_json::{Value as J, json};
+    let mut schema = generic_schema();
+    let variants = schema
+        .pointer("/$defs/ItemState/oneOf")
+        .and_then(J::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let status_of = |v: &J| {
+        v.pointer("/properties/status/const")
+            .and_then(J::as_str)
+            .map(str::to_string)
+    };
+    let mut defs = serde_json::Map::new();
+    for (name, statuses) in [
+        ("TaskState", &["pending", "done", "not_applicable", "blocked"][..]),
+        ("FieldState", &["empty", "filled"][..]),
+        ("SignOffState", &["unsigned", "approved", "rejected"][..]),
+    ] {
+        let one_of: Vec<J> = variants
+            .iter()
+            .filter(|v| status_of(v).is_some_and(|s| statuses.contains(&s.as_str())))
+            .cloned()
+            .collect();
+        defs.insert(name.to_string(), json!({ "oneOf": one_of }));
+    }
+    let mut properties = serde_json::Map::new();
+    for item in spec.items() {
+        let def = match item.kind() {
+            ItemKind::Task => "TaskState",
+            ItemKind::Field(_) => "FieldState",
+            ItemKind::SignOff { .. } => "SignOffState",
+        };
+        let mut prop = json!({ "$ref": format!("#/$defs/{def}") });
+        prop["description"] = J::String(item.text().to_string());
+        properties.insert(item.id().to_string(), prop);
+    }
+    let required: Vec<J> = spec.items().iter().map(|i| J::String(i.id().to_string())).collect();
+    if let Some(d) = schema.get_mut("$defs").and_then(J::as_object_mut) {
+        d.extend(defs);
+    }
+    schema["title"] = J::String(format!("State of checklist `{}`", spec.id()));
+    schema["properties"]["items"] = json!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false,
+    });
+    schema["properties"]["checklist"]["properties"]["id"]["const"] = J::String(spec.id().to_string());
+    schema
+}

@@ -1,0 +1,204 @@
+//! Markdown rendering: the checklist's own source with the state written in.
+//!
+//! Rendering edits the original Markdown instead of regenerating it, so everything the
+//! author wrote (prose, code, HTML, front matter, spacing) survives byte for byte. Two
+//! kinds of edit are made, both chosen so that parsing the output gives the same ids:
+//!
+//! - each item's box becomes `[x]` (done, filled, approved), `[~]` (not applicable) or
+//!   `[ ]`;
+//! - under each item that has something to say, a nested plain bullet with who did what
+//!   and when (`- approved by ana as technical-lead, 2026-11-26 10:05 UTC`). Plain bullets
+//!   are notes, never items, and an item's id comes from its own first paragraph, so the
+//!   annotation changes no id.
+
+use std::fmt::Write;
+
+use chrono::{DateTime, Utc};
+
+use crate::state::{ItemState, State};
+
+/// One splice into the source.
+struct Edit {
+    at: usize,
+    remove: usize,
+    insert: String,
+}
+
+impl State<'_> {
+    /// The checklist's Markdown with this state written in.
+    ///
+    /// ```
+    /// use checklist_core::{Actor, Spec, State};
+    /// let spec = Spec::parse("# Ship\n\n- [ ] Tests pass\n- [ ] Docs (optional)\n")?;
+    /// let mut state = State::new(&spec);
+    /// let ann = Actor::new("ann");
+    /// state.complete(spec.index_of("tests-pass").unwrap(), &ann)?;
+    /// state.skip(spec.index_of("docs").unwrap(), &ann, Some("internal release"))?;
+    /// let md = state.render_markdown();
+    /// assert!(md.contains("- [x] Tests pass\n  - done by ann"));
+    /// assert!(md.contains("- [~] Docs (optional)\n  - not applicable: internal release"));
+    /// // The rendered file parses to the same ids.
+    /// let again = Spec::parse(&md)?;
+    /// assert_eq!(again.index_of("docs"), spec.index_of("docs"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn render_markdown(&self) -> String {
+        let spec = self.spec();
+        let src = spec.source();
+        let mut edits = Vec::with_capacity(spec.items().len() * 2);
+        for item in spec.items() {
+            let state = self.item(item.index());
+            let mark = match state {
+                ItemState::Done { .. } | ItemState::Filled { .. } | ItemState::Approved { .. } => {
+                    "[x]"
+                }
+                ItemState::NotApplicable { .. } => "[~]",
+                _ => "[ ]",
+            };
+            let span = item.box_span();
+            if src.get(span.clone()) != Some(mark) {
+                edits.push(Edit {
+                    at: span.start,
+                    remove: span.len(),
+                    insert: mark.to_string(),
+                });
+            }
+            if let Some(note) = annotation(state) {
+                let mut insert = String::new();
+                let newline = if src[..item.line_end()].ends_with('\r')
+                    || src[item.line_end()..].starts_with("\r\n")
+                {
+                    "\r\n"
+                } else {
+                    "\n"
+                };
+                insert.push_str(newline);
+                insert.push_str(item.indent());
+                insert.push_str("- ");
+                insert.push_str(&note);
+                edits.push(Edit {
+                    at: item.line_end(),
+                    remove: 0,
+                    insert,
+                });
+            }
+        }
+        edits.sort_by_key(|e| e.at);
+        let mut out = String::with_capacity(src.len() + edits.len() * 48);
+        let mut pos = 0;
+        for e in edits {
+            if e.at < pos {
+                continue; // overlapping edits cannot happen; never panic if they did
+            }
+            out.push_str(&src[pos..e.at]);
+            out.push_str(&e.insert);
+            pos = e.at + e.remove;
+        }
+        out.push_str(&src[pos.min(src.len())..]);
+        out
+    }
+}
+
+fn when(at: &DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// Text that is safe on one Markdown line: no line breaks, no raw HTML.
+fn inline(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' | '\r' => ' ',
+            c => c,
+        })
+        .collect::<String>()
+        .replace('<', "&lt;")
+}
+
+/// The note written under an item, or `None` when there is nothing to say (pending,
+/// empty, or a state that came from the Markdown itself).
+fn annotation(state: &ItemState) -> Option<String> {
+    let mut s = String::new();
+    match state {
+        ItemState::Done { by, .. } | ItemState::NotApplicable { by, .. } if by.is_empty() => {
+            return None;
+        }
+        ItemState::Done {
+            by,
+            at,
+            note,
+            evidence,
+        } => {
+            let _ = write!(s, "done by {}, {}", inline(by), when(at));
+            if let Some(n) = note {
+                let _ = write!(s, ": {}", inline(n));
+            }
+            if let Some(e) = evidence {
+                let _ = write!(s, " (evidence: {})", inline(e));
+            }
+        }
+        ItemState::NotApplicable {
+            by,
+            at,
+            reason,
+            waiver,
+        } => {
+            s.push_str("not applicable");
+            if let Some(r) = reason {
+                let _ = write!(s, ": {}", inline(r));
+            }
+            let _ = write!(s, " ({}, {})", inline(by), when(at));
+            if let Some(w) = waiver {
+                let _ = write!(s, "; waiver approved by {}", inline(&w.approver));
+                if let Some(e) = w.expires {
+                    let _ = write!(s, " until {e}");
+                }
+            }
+        }
+        ItemState::Blocked { by, at, reason } => {
+            let _ = write!(s, "blocked: {} ({}, {})", inline(reason), inline(by), when(at));
+        }
+        ItemState::Filled { by, at, value } => {
+            let _ = write!(s, "value: {} (filled by {}, {})", inline(value), inline(by), when(at));
+        }
+        ItemState::Approved {
+            by,
+            role,
+            at,
+            comment,
+        } => {
+            let _ = write!(s, "approved by {} as {}, {}", inline(by), role, when(at));
+            if let Some(c) = comment {
+                let _ = write!(s, ": {}", inline(c));
+            }
+        }
+        ItemState::Rejected {
+            by,
+            role,
+            at,
+            comment,
+        } => {
+            let _ = write!(
+                s,
+                "rejected by {} as {}, {}: {}",
+                inline(by),
+                role,
+                when(at),
+                inline(comment)
+            );
+        }
+        ItemState::Unsigned {
+            voided: Some(v),
+        } => {
+            let _ = write!(
+                s,
+                "approval voided: `{}` changed after it, {}",
+                v.because,
+                when(&v.at)
+            );
+        }
+        ItemState::Pending | ItemState::Empty | ItemState::Unsigned { voided: None } => {
+            return None;
+        }
+    }
+    Some(s)
+}

@@ -1,0 +1,270 @@
+//! Reports on a state: gate evaluation (what is unmet, and why) and progress.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde::ser::SerializeStruct;
+
+use crate::spec::{GateIndex, ItemIndex, SectionIndex};
+use crate::state::{ItemState, State, Status};
+
+/// Why an item keeps a gate from passing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unmet<'a> {
+    /// A task not done.
+    Pending,
+    /// A blocked task.
+    Blocked {
+        /// What blocks it.
+        reason: &'a str,
+    },
+    /// A waived task whose waiver has expired.
+    WaiverExpired {
+        /// The day it expired.
+        expired: NaiveDate,
+    },
+    /// An empty field.
+    FieldEmpty,
+    /// A sign-off not given.
+    SignOffMissing,
+    /// A sign-off that was given, then voided by a change to an item it covers.
+    SignOffVoided {
+        /// The item whose change voided it.
+        because: &'a str,
+    },
+    /// A sign-off refused.
+    SignOffRejected {
+        /// Who refused.
+        by: &'a str,
+        /// Why.
+        comment: &'a str,
+    },
+}
+
+impl Unmet<'_> {
+    /// A stable machine name: `pending`, `blocked`, `waiver_expired`, `field_empty`,
+    /// `signoff_missing`, `signoff_voided`, `signoff_rejected`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Unmet::Pending => "pending",
+            Unmet::Blocked { .. } => "blocked",
+            Unmet::WaiverExpired { .. } => "waiver_expired",
+            Unmet::FieldEmpty => "field_empty",
+            Unmet::SignOffMissing => "signoff_missing",
+            Unmet::SignOffVoided { .. } => "signoff_voided",
+            Unmet::SignOffRejected { .. } => "signoff_rejected",
+        }
+    }
+}
+
+impl fmt::Display for Unmet<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unmet::Pending => f.write_str("pending"),
+            Unmet::Blocked { reason } => write!(f, "blocked: {reason}"),
+            Unmet::WaiverExpired { expired } => write!(f, "waiver expired on {expired}"),
+            Unmet::FieldEmpty => f.write_str("field empty"),
+            Unmet::SignOffMissing => f.write_str("sign-off missing"),
+            Unmet::SignOffVoided { because } => {
+                write!(f, "sign-off voided: `{because}` changed after it")
+            }
+            Unmet::SignOffRejected { by, comment } => {
+                write!(f, "sign-off rejected by {by}: {comment}")
+            }
+        }
+    }
+}
+
+/// One unmet item of a gate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnmetItem<'a> {
+    /// The item.
+    pub index: ItemIndex,
+    /// Its id.
+    pub id: &'a str,
+    /// Why it is unmet.
+    pub reason: Unmet<'a>,
+}
+
+impl Serialize for UnmetItem<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("UnmetItem", 3)?;
+        st.serialize_field("id", self.id)?;
+        st.serialize_field("reason", self.reason.code())?;
+        st.serialize_field("detail", &self.reason.to_string())?;
+        st.end()
+    }
+}
+
+/// The outcome of evaluating a gate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GateReport<'a> {
+    /// The gate's name.
+    pub gate: &'a str,
+    /// Whether every item it requires is resolved.
+    pub passed: bool,
+    /// How many items it requires.
+    pub required: usize,
+    /// The unmet ones, in document order.
+    pub unmet: Vec<UnmetItem<'a>>,
+    /// The day waivers were judged on.
+    pub today: NaiveDate,
+}
+
+impl<'a> GateReport<'a> {
+    /// The unmet items grouped by section, sections in document order.
+    pub fn by_section(&self, state: &State<'a>) -> Vec<(SectionIndex, Vec<&UnmetItem<'a>>)> {
+        let spec = state.spec();
+        let mut groups: Vec<(SectionIndex, Vec<&UnmetItem<'a>>)> = Vec::new();
+        for u in &self.unmet {
+            let section = spec.item(u.index).section();
+            match groups.iter_mut().find(|(s, _)| *s == section) {
+                Some((_, list)) => list.push(u),
+                None => groups.push((section, vec![u])),
+            }
+        }
+        groups.sort_by_key(|(s, _)| *s);
+        groups
+    }
+}
+
+/// Counts of item outcomes, for a section or the whole checklist.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// All items counted.
+    pub total: usize,
+    /// Tasks done, fields filled, sign-offs approved.
+    pub done: usize,
+    /// Tasks not applicable without a waiver (optional items, or `[~]` in the Markdown).
+    pub not_applicable: usize,
+    /// Required tasks not applicable under a waiver that holds.
+    pub waived: usize,
+    /// Blocked tasks.
+    pub blocked: usize,
+    /// Everything else: pending tasks, empty fields, sign-offs not (or no longer) given,
+    /// expired waivers.
+    pub pending: usize,
+}
+
+impl Progress {
+    /// Done and waived items as a percentage of the items that apply (not-applicable items
+    /// are left out); 100 when nothing applies.
+    pub fn percent(&self) -> f64 {
+        let applicable = self.total - self.not_applicable;
+        if applicable == 0 {
+            100.0
+        } else {
+            (self.done + self.waived) as f64 * 100.0 / applicable as f64
+        }
+    }
+
+    /// Adds another count to this one.
+    pub fn add(&mut self, other: &Progress) {
+        self.total += other.total;
+        self.done += other.done;
+        self.not_applicable += other.not_applicable;
+        self.waived += other.waived;
+        self.blocked += other.blocked;
+        self.pending += other.pending;
+    }
+}
+
+impl State<'_> {
+    /// Evaluates a gate on the clock's today.
+    ///
+    /// ```
+    /// use checklist_core::{Actor, Spec, State};
+    /// let spec = Spec::parse("- [ ] a\n- [ ] b\n")?;
+    /// let mut state = State::new(&spec);
+    /// let complete = spec.gate_by_name("complete").unwrap().index();
+    /// assert_eq!(state.evaluate(complete).unmet.len(), 2);
+    /// state.complete(spec.index_of("a").unwrap(), &Actor::new("ann"))?;
+    /// state.complete(spec.index_of("b").unwrap(), &Actor::new("ann"))?;
+    /// assert!(state.evaluate(complete).passed);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn evaluate(&self, gate: GateIndex) -> GateReport<'_> {
+        self.evaluate_on(gate, self.today())
+    }
+
+    /// Evaluates the gate named `name`, if there is one.
+    pub fn evaluate_named(&self, name: &str) -> Option<GateReport<'_>> {
+        self.spec().gate_by_name(name).map(|g| self.evaluate(g.index()))
+    }
+
+    /// Evaluates a gate as of `today` (waivers expire relative to it).
+    pub fn evaluate_on(&self, gate: GateIndex, today: NaiveDate) -> GateReport<'_> {
+        let spec = self.spec();
+        let gate = spec.gate(gate);
+        let mut unmet = Vec::new();
+        for &i in gate.items() {
+            if let Some(reason) = self.unmet_reason(i, today) {
+                unmet.push(UnmetItem {
+                    index: i,
+                    id: spec.item(i).id(),
+                    reason,
+                });
+            }
+        }
+        GateReport {
+            gate: gate.name(),
+            passed: unmet.is_empty(),
+            required: gate.items().len(),
+            unmet,
+            today,
+        }
+    }
+
+    /// Why one item is unmet on `today`, or `None` when it is resolved.
+    pub fn unmet_reason(&self, index: ItemIndex, today: NaiveDate) -> Option<Unmet<'_>> {
+        match self.item(index) {
+            ItemState::Done { .. } | ItemState::Filled { .. } | ItemState::Approved { .. } => None,
+            ItemState::NotApplicable { waiver, .. } => match waiver.as_ref().and_then(|w| w.expires) {
+                Some(expired) if today >= expired => Some(Unmet::WaiverExpired { expired }),
+                _ => None,
+            },
+            ItemState::Pending => Some(Unmet::Pending),
+            ItemState::Blocked { reason, .. } => Some(Unmet::Blocked { reason }),
+            ItemState::Empty => Some(Unmet::FieldEmpty),
+            ItemState::Unsigned { voided: None } => Some(Unmet::SignOffMissing),
+            ItemState::Unsigned {
+                voided: Some(voided),
+            } => Some(Unmet::SignOffVoided {
+                because: &voided.because,
+            }),
+            ItemState::Rejected { by, comment, .. } => Some(Unmet::SignOffRejected { by, comment }),
+        }
+    }
+
+    /// Progress of the items directly in one section (not its subsections).
+    pub fn section_progress(&self, section: SectionIndex) -> Progress {
+        let today = self.today();
+        self.count(self.spec().section(section).items().iter().copied(), today)
+    }
+
+    /// Progress of the whole checklist.
+    pub fn progress(&self) -> Progress {
+        let today = self.today();
+        self.count(self.spec().items().iter().map(|i| i.index()), today)
+    }
+
+    fn count(&self, items: impl Iterator<Item = ItemIndex>, today: NaiveDate) -> Progress {
+        let mut p = Progress::default();
+        for i in items {
+            p.total += 1;
+            let state = self.item(i);
+            match state.status() {
+                Status::Done | Status::Filled | Status::Approved => p.done += 1,
+                Status::Blocked => p.blocked += 1,
+                Status::NotApplicable => match state.waiver() {
+                    None => p.not_applicable += 1,
+                    Some(w) if w.expires.is_none_or(|e| today < e) => p.waived += 1,
+                    Some(_) => p.pending += 1,
+                },
+                _ => p.pending += 1,
+            }
+        }
+        p
+    }
+}

@@ -1,0 +1,302 @@
+//! The rules: which change is allowed from which state, and why not.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+
+use super::event::Action;
+use super::item_state::Status;
+use crate::value::InvalidValue;
+
+/// Who is making a change, and the roles they hold.
+///
+/// The library trusts the embedding tool to have authenticated the actor; it enforces
+/// what the roles allow (see SECURITY.md).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Actor {
+    name: String,
+    roles: Vec<String>,
+}
+
+impl Actor {
+    /// An actor with no roles.
+    pub fn new(name: impl Into<String>) -> Self {
+        Actor {
+            name: name.into(),
+            roles: vec![],
+        }
+    }
+
+    /// Adds a role.
+    #[must_use]
+    pub fn with_role(mut self, role: impl Into<String>) -> Self {
+        self.roles.push(role.into());
+        self
+    }
+
+    /// The actor's name, as recorded in the log.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The roles held.
+    pub fn roles(&self) -> &[String] {
+        &self.roles
+    }
+
+    /// Whether the actor holds `role`.
+    pub fn has_role(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r == role)
+    }
+}
+
+/// A requested change to one item. The convenience methods on
+/// [`State`](crate::State) (`complete`, `skip`, `fill`, ...) build these.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request<'a> {
+    /// Task: pending → done.
+    Complete {
+        /// A note for the log.
+        note: Option<&'a str>,
+        /// Evidence from an automated check.
+        evidence: Option<&'a str>,
+    },
+    /// Task: pending or blocked → not applicable. A required task needs a reason and a
+    /// waiver.
+    Skip {
+        /// Why it does not apply.
+        reason: Option<&'a str>,
+        /// The waiver, for required tasks.
+        waiver: Option<WaiverRequest<'a>>,
+    },
+    /// Task: pending → blocked.
+    Block {
+        /// What blocks it.
+        reason: &'a str,
+    },
+    /// Task: blocked → pending.
+    Unblock,
+    /// Task: done or not applicable → pending.
+    Reopen {
+        /// Why.
+        reason: &'a str,
+    },
+    /// Field: → filled, the text parsed against the field's type.
+    Fill {
+        /// The value as text.
+        value: &'a str,
+    },
+    /// Field: → filled with an already typed value.
+    FillValue {
+        /// The value.
+        value: crate::value::Value,
+    },
+    /// Field: filled → empty.
+    Clear,
+    /// Sign-off: unsigned or rejected → approved.
+    Approve {
+        /// An optional comment.
+        comment: Option<&'a str>,
+    },
+    /// Sign-off: unsigned or approved → rejected.
+    Reject {
+        /// Why (required).
+        comment: &'a str,
+    },
+    /// Sign-off: approved or rejected → unsigned.
+    Revoke {
+        /// Why.
+        reason: Option<&'a str>,
+    },
+}
+
+/// The approver and expiry of a waiver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaiverRequest<'a> {
+    /// Who approves the waiver; must not be the actor asking for it.
+    pub approver: &'a str,
+    /// The first day the waiver no longer holds.
+    pub expires: Option<NaiveDate>,
+}
+
+impl Request<'_> {
+    /// The action this request performs.
+    pub fn action(&self) -> Action {
+        match self {
+            Request::Complete { .. } => Action::Complete,
+            Request::Skip { .. } => Action::Skip,
+            Request::Block { .. } => Action::Block,
+            Request::Unblock => Action::Unblock,
+            Request::Reopen { .. } => Action::Reopen,
+            Request::Fill { .. } | Request::FillValue { .. } => Action::Fill,
+            Request::Clear => Action::Clear,
+            Request::Approve { .. } => Action::Approve,
+            Request::Reject { .. } => Action::Reject,
+            Request::Revoke { .. } => Action::Revoke,
+        }
+    }
+}
+
+/// A refused change: which item, in which state, which change, and why.
+///
+/// Display gives one line; [`TransitionError::help`] says what to do.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("cannot {action} `{item}` ({status}): {refusal}")]
+pub struct TransitionError {
+    /// The item's id.
+    pub item: String,
+    /// The item's status, unchanged.
+    pub status: Status,
+    /// What was asked.
+    pub action: Action,
+    /// Why it was refused.
+    pub refusal: Refusal,
+}
+
+/// Why a change was refused. Each rule of the state machine has its own variant.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// The action does not apply to this kind of item.
+    #[error("it is a {kind}, and `{action}` applies to {applies_to}")]
+    WrongKind {
+        /// The item's kind.
+        kind: &'static str,
+        /// What was asked.
+        action: Action,
+        /// What it applies to.
+        applies_to: &'static str,
+    },
+    /// The action does not apply from the current status.
+    #[error("`{action}` applies only to an item that is {allowed}")]
+    WrongStatus {
+        /// What was asked.
+        action: Action,
+        /// The statuses it applies from.
+        allowed: StatusList,
+    },
+    /// A reason (or comment) is required and was not given.
+    #[error("a reason is required")]
+    ReasonRequired,
+    /// A required task was skipped without a waiver.
+    #[error("it is required, so marking it not applicable is a waiver, which needs an approver")]
+    WaiverRequired,
+    /// The waiver's approver is the actor who asked for it.
+    #[error("`{actor}` cannot approve a waiver they asked for")]
+    SelfApprovedWaiver {
+        /// The actor.
+        actor: String,
+    },
+    /// The waiver would already be expired.
+    #[error("the waiver would expire on {expires}, which is not after today ({today})")]
+    WaiverAlreadyExpired {
+        /// The requested expiry.
+        expires: NaiveDate,
+        /// Today, by the state's clock.
+        today: NaiveDate,
+    },
+    /// A parent task with open required children.
+    #[error("its required sub-items are still open: {}", list(.open))]
+    OpenChildren {
+        /// Ids of the open children.
+        open: Vec<String>,
+    },
+    /// An ordered step before the earlier steps are resolved.
+    #[error("the earlier steps are not resolved: {}", list(.open))]
+    EarlierStepsOpen {
+        /// Ids of the open earlier steps.
+        open: Vec<String>,
+    },
+    /// Reopening a sub-item of a done parent.
+    #[error("its parent `{parent}` is done")]
+    ParentDone {
+        /// The parent's id.
+        parent: String,
+    },
+    /// Reopening a step while a later step is done.
+    #[error("later steps are done: {}", list(.done))]
+    LaterStepsDone {
+        /// Ids of the later done steps.
+        done: Vec<String>,
+    },
+    /// The actor does not hold the sign-off's role.
+    #[error("`{actor}` does not hold the role `{role}`")]
+    MissingRole {
+        /// The actor.
+        actor: String,
+        /// The role required.
+        role: String,
+    },
+    /// A sign-off before the items it covers are resolved.
+    #[error("the gate `{gate}` it covers is not met: {count} item{} open, e.g. {}", if *.count == 1 { "" } else { "s" }, list(.first))]
+    GateUnmet {
+        /// The sign-off gate.
+        gate: String,
+        /// How many items are open.
+        count: usize,
+        /// The first few open ids.
+        first: Vec<String>,
+    },
+    /// A value that does not fit the field.
+    #[error("{0}")]
+    InvalidValue(InvalidValue),
+}
+
+/// A list of statuses, printed `pending or blocked`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusList(pub Vec<Status>);
+
+impl fmt::Display for StatusList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<_> = self.0.iter().map(|s| s.as_str()).collect();
+        match names.split_last() {
+            Some((last, [])) => f.write_str(last),
+            Some((last, rest)) => write!(f, "{} or {last}", rest.join(", ")),
+            None => Ok(()),
+        }
+    }
+}
+
+fn list(ids: &[String]) -> String {
+    ids.iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl TransitionError {
+    /// What the user can do about it.
+    pub fn help(&self) -> String {
+        match &self.refusal {
+            Refusal::WrongKind { .. } => "tasks take complete, skip, block, unblock and reopen; \
+                fields fill and clear; sign-offs approve, reject and revoke"
+                .into(),
+            Refusal::WrongStatus { .. } => match (self.action, self.status) {
+                (Action::Complete, Status::Blocked) => "unblock it first".into(),
+                (Action::Complete | Action::Skip | Action::Block, _) => {
+                    "reopen it first if it needs doing again".into()
+                }
+                _ => format!("it is {} now; nothing to {}", self.status, self.action),
+            },
+            Refusal::ReasonRequired => "give a reason (`--reason TEXT`)".into(),
+            Refusal::WaiverRequired => {
+                "name who approves the waiver (`--approver NAME`), or mark the item optional in the Markdown".into()
+            }
+            Refusal::SelfApprovedWaiver { .. } => {
+                "a waiver needs a second person: ask someone else to approve it".into()
+            }
+            Refusal::WaiverAlreadyExpired { .. } => "choose an expiry date after today".into(),
+            Refusal::OpenChildren { .. } => "resolve the sub-items first".into(),
+            Refusal::EarlierStepsOpen { .. } => "resolve the steps in order".into(),
+            Refusal::ParentDone { parent } => format!("reopen `{parent}` first"),
+            Refusal::LaterStepsDone { .. } => "reopen the later steps first, last one first".into(),
+            Refusal::MissingRole { role, .. } => {
+                format!("ask someone holding `{role}` to do it")
+            }
+            Refusal::GateUnmet { gate, .. } => {
+                format!("resolve the open items first (`checklist gate FILE {gate}` lists them)")
+            }
+            Refusal::InvalidValue(_) => "give a value of the field's type".into(),
+        }
+    }
+}
