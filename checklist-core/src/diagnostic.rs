@@ -305,6 +305,7 @@ pub struct Diagnostics {
     file: String,
     text: String,
     diagnostics: Vec<Diagnostic>,
+    partial: Option<Box<crate::spec::Spec>>,
 }
 
 impl Diagnostics {
@@ -313,7 +314,22 @@ impl Diagnostics {
             file,
             text,
             diagnostics,
+            partial: None,
         }
+    }
+
+    pub(crate) fn with_partial(mut self, spec: crate::spec::Spec) -> Self {
+        self.partial = Some(Box::new(spec));
+        self
+    }
+
+    /// The checklist as far as it could be read despite the errors, when the errors
+    /// left a structure to read (not for unreadable input). Tools use it to keep going
+    /// after reporting the errors: the `checklist!` macro expands it so that code using
+    /// the checklist does not drown the real error in follow-up errors. Never use it as
+    /// the checklist itself.
+    pub fn partial_spec(&self) -> Option<&crate::spec::Spec> {
+        self.partial.as_deref()
     }
 
     /// All diagnostics, errors and warnings, in source order.

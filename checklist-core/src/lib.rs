@@ -28,6 +28,9 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+/// Re-exported so that date fields can be filled without a direct dependency.
+pub use chrono;
+
 pub mod clock;
 pub mod diagnostic;
 pub mod document;
@@ -38,6 +41,7 @@ pub mod report;
 pub mod slug;
 pub mod spec;
 pub mod store;
+pub mod typed;
 pub mod state;
 pub mod value;
 

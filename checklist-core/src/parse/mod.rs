@@ -178,11 +178,13 @@ pub fn parse(source: &str, options: &ParseOptions) -> Result<Parsed, Diagnostics
             spec,
             warnings: diagnostics,
         }),
-        _ => Err(Diagnostics::new(
-            options.file_name.clone(),
-            source.to_string(),
-            diagnostics,
-        )),
+        spec => {
+            let err = Diagnostics::new(options.file_name.clone(), source.to_string(), diagnostics);
+            Err(match spec {
+                Some(spec) => err.with_partial(spec),
+                None => err,
+            })
+        }
     }
 }
 

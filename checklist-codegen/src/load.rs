@@ -1,0 +1,104 @@
+//! Step 2, load: read the Markdown and parse it with checklist-core's own parser, in
+//! strict mode (every item needs exactly one name). Problems become `syn::Error`s on the
+//! path literal, rendered like rustc with the Markdown line, a caret and the help.
+
+use std::path::{Path, PathBuf};
+
+use checklist_core::{ParseOptions, Spec};
+
+use crate::input::Source;
+
+/// The checklist, read and parsed.
+pub(crate) struct Loaded {
+    /// The spec, or the partial spec when there were errors (see `errors`).
+    pub(crate) spec: Option<Spec>,
+    /// What to call the file in messages and docs.
+    pub(crate) file_label: String,
+    /// The absolute path, for `include_bytes!` (not for inline sources).
+    pub(crate) absolute: Option<PathBuf>,
+    /// Errors to report; the expansion still uses `spec` when it is there.
+    pub(crate) errors: Option<syn::Error>,
+}
+
+/// Reads and parses the checklist. `manifest_dir` is `CARGO_MANIFEST_DIR`.
+pub(crate) fn load(source: &Source, manifest_dir: Option<&Path>) -> Loaded {
+    let span = source.span();
+    let fail = |label: String, message: String| Loaded {
+        spec: None,
+        file_label: label,
+        absolute: None,
+        errors: Some(syn::Error::new(span, message)),
+    };
+    let (label, text, absolute) = match source {
+        Source::Inline(lit) => ("<inline>".to_string(), lit.value(), None),
+        Source::Path(lit) => {
+            let rel = lit.value();
+            if Path::new(&rel).is_absolute() {
+                return fail(
+                    rel.clone(),
+                    format!(
+                        "checklist path `{rel}` is absolute; give it relative to the crate's \
+                         CARGO_MANIFEST_DIR so the build works on every machine"
+                    ),
+                );
+            }
+            let Some(dir) = manifest_dir else {
+                return fail(
+                    rel,
+                    "CARGO_MANIFEST_DIR is not set; build with cargo, or use the `inline` form"
+                        .into(),
+                );
+            };
+            let path = dir.join(&rel);
+            match std::fs::read(&path) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => (rel, text, Some(path)),
+                    Err(e) => {
+                        return fail(
+                            rel.clone(),
+                            format!(
+                                "{rel}: byte {} is not valid UTF-8; save the checklist as UTF-8",
+                                e.utf8_error().valid_up_to()
+                            ),
+                        );
+                    }
+                },
+                Err(e) => {
+                    return fail(
+                        rel.clone(),
+                        format!(
+                            "cannot read checklist `{rel}` (looked for {}): {e}\n  = help: the path is relative to CARGO_MANIFEST_DIR ({})",
+                            path.display(),
+                            dir.display()
+                        ),
+                    );
+                }
+            }
+        }
+    };
+    let options = ParseOptions::new(label.clone()).strict(true);
+    match checklist_core::parse(&text, &options) {
+        Ok(parsed) => Loaded {
+            spec: Some(parsed.spec),
+            file_label: label,
+            absolute,
+            errors: None,
+        },
+        Err(diags) => {
+            let mut errors: Option<syn::Error> = None;
+            for d in diags.errors() {
+                let e = syn::Error::new(span, d.render(&label, diags.source_text()));
+                match &mut errors {
+                    Some(all) => all.combine(e),
+                    None => errors = Some(e),
+                }
+            }
+            Loaded {
+                spec: diags.partial_spec().cloned(),
+                file_label: label,
+                absolute,
+                errors,
+            }
+        }
+    }
+}

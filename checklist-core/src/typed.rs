@@ -1,0 +1,466 @@
+//! What `checklist!` builds on: item handles typed by kind and branded with their
+//! checklist, and a state wrapper whose methods only accept the right handles.
+//!
+//! The macro generates a marker type per checklist (implementing [`Checklist`]) and a
+//! tree of structs whose fields are these handles. A handle is an index into the spec,
+//! so every typed call is an O(1) forward to [`State`], with no id lookup; the brand
+//! `C` makes a handle of one checklist unusable with another; the kind makes filling a
+//! task or approving a field a type error.
+//!
+//! ```
+//! use checklist_core::typed::{Checklist, Task, TypedState};
+//! use checklist_core::{Actor, Spec};
+//! use std::sync::OnceLock;
+//!
+//! // What the macro generates, written by hand:
+//! struct Release;
+//! impl Checklist for Release {
+//!     fn spec() -> &'static Spec {
+//!         static SPEC: OnceLock<Spec> = OnceLock::new();
+//!         SPEC.get_or_init(|| Spec::parse("- [ ] Tests pass\n").unwrap())
+//!     }
+//! }
+//! let tests_pass: Task<Release> = Task::__new(0);
+//!
+//! let mut state = TypedState::<Release>::new();
+//! state.complete(tests_pass, &Actor::new("ci"))?;
+//! assert!(state.evaluate(Release::complete_gate()).passed);
+//! # Ok::<(), checklist_core::TransitionError>(())
+//! ```
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use chrono::NaiveDate;
+
+use crate::document::{Loaded, StateError};
+use crate::report::GateReport;
+use crate::spec::{GateIndex, ItemIndex, Spec};
+use crate::state::{Actor, Change, ItemState, State, TransitionError};
+use crate::value::Value;
+
+/// A checklist known at compile time. Implemented by the marker type `checklist!`
+/// generates.
+pub trait Checklist: 'static {
+    /// The spec, parsed once from the Markdown embedded at compile time.
+    fn spec() -> &'static Spec;
+
+    /// The built-in `complete` gate.
+    fn complete_gate() -> Gate<Self>
+    where
+        Self: Sized,
+    {
+        Gate::__new(0)
+    }
+}
+
+/// Used by generated code: parses the Markdown embedded by `checklist!`.
+///
+/// The macro parsed these exact bytes with this exact parser at compile time, so this
+/// cannot fail; if it ever did (a mismatched `checklist-core` version), it stops with a
+/// message instead of running a process against a different checklist.
+#[doc(hidden)]
+pub fn __embedded_spec(source: &str, file: &str, digest: &str) -> Spec {
+    let options = crate::ParseOptions::new(file).strict(true);
+    match crate::parse(source, &options) {
+        Ok(parsed) if parsed.spec.digest() == digest => parsed.spec,
+        _ => panic!(
+            "checklist!: the checklist `{file}` embedded at compile time reads differently at run \
+             time; rebuild with matching versions of checklist-core and checklist-macros"
+        ),
+    }
+}
+
+macro_rules! handle {
+    ($(#[$doc:meta])* $name:ident, $index:ty) => {
+        $(#[$doc])*
+        pub struct $name<C> {
+            index: $index,
+            brand: PhantomData<fn() -> C>,
+        }
+
+        impl<C> $name<C> {
+            /// Used by generated code. The index must be valid for `C`'s spec.
+            #[doc(hidden)]
+            pub const fn __new(raw: u32) -> Self {
+                $name {
+                    index: <$index>::from_raw(raw),
+                    brand: PhantomData,
+                }
+            }
+
+            /// The index in the spec.
+            pub const fn index(self) -> $index {
+                self.index
+            }
+        }
+
+        impl<C> Clone for $name<C> {
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+        impl<C> Copy for $name<C> {}
+        impl<C> PartialEq for $name<C> {
+            fn eq(&self, other: &Self) -> bool {
+                self.index == other.index
+            }
+        }
+        impl<C> Eq for $name<C> {}
+        impl<C> std::hash::Hash for $name<C> {
+            fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+                self.index.hash(h)
+            }
+        }
+        impl<C> fmt::Debug for $name<C> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!(stringify!($name), "({})"), self.index)
+            }
+        }
+    };
+}
+
+handle!(
+    /// A task of checklist `C`: complete, skip, block, unblock, reopen.
+    Task,
+    ItemIndex
+);
+handle!(
+    /// A sign-off of checklist `C`: approve, reject, revoke.
+    SignOff,
+    ItemIndex
+);
+handle!(
+    /// A gate of checklist `C`.
+    Gate,
+    GateIndex
+);
+
+/// A field of checklist `C` whose values are of type `T` (a [`FieldKind`]).
+pub struct Field<C, T> {
+    index: ItemIndex,
+    brand: PhantomData<fn() -> (C, T)>,
+}
+
+impl<C, T> Field<C, T> {
+    /// Used by generated code. The index must be valid for `C`'s spec.
+    #[doc(hidden)]
+    pub const fn __new(raw: u32) -> Self {
+        Field {
+            index: ItemIndex::from_raw(raw),
+            brand: PhantomData,
+        }
+    }
+
+    /// The index in the spec.
+    pub const fn index(self) -> ItemIndex {
+        self.index
+    }
+}
+
+impl<C, T> Clone for Field<C, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<C, T> Copy for Field<C, T> {}
+impl<C, T> PartialEq for Field<C, T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.index == other.index
+    }
+}
+impl<C, T> Eq for Field<C, T> {}
+impl<C, T> fmt::Debug for Field<C, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Field({})", self.index)
+    }
+}
+
+/// The value type of a field kind: what [`TypedState::fill`] accepts.
+pub trait FieldKind {
+    /// The Rust type of a value.
+    type Value;
+    /// Converts a value to the library's checked [`Value`].
+    fn to_value(value: Self::Value) -> Value;
+}
+
+/// A date field: filled with a [`chrono::NaiveDate`].
+#[derive(Debug, Clone, Copy)]
+pub enum Date {}
+/// A text field: filled with a `String` (or anything `Into<String>` via [`Text::from`]).
+#[derive(Debug, Clone, Copy)]
+pub enum Text {}
+/// A number field: filled with an `f64`.
+#[derive(Debug, Clone, Copy)]
+pub enum Number {}
+/// A URL field: filled with a `String` that must be an absolute URL.
+#[derive(Debug, Clone, Copy)]
+pub enum Url {}
+/// An enum field: filled with a `&'static str` that must be one of its values.
+#[derive(Debug, Clone, Copy)]
+pub enum Choice {}
+
+impl FieldKind for Date {
+    type Value = NaiveDate;
+    fn to_value(value: NaiveDate) -> Value {
+        Value::Date(value)
+    }
+}
+impl FieldKind for Text {
+    type Value = String;
+    fn to_value(value: String) -> Value {
+        Value::Text(value)
+    }
+}
+impl FieldKind for Number {
+    type Value = f64;
+    fn to_value(value: f64) -> Value {
+        Value::Number(value.to_string())
+    }
+}
+impl FieldKind for Url {
+    type Value = String;
+    fn to_value(value: String) -> Value {
+        Value::Url(value)
+    }
+}
+impl FieldKind for Choice {
+    type Value = &'static str;
+    fn to_value(value: &'static str) -> Value {
+        Value::Enum(value.to_string())
+    }
+}
+
+/// The state of a run of checklist `C`, driven through typed handles.
+///
+/// Derefs to [`State`] for everything that is not typed (reports, JSON, rendering).
+pub struct TypedState<C: Checklist> {
+    state: State<'static>,
+    brand: PhantomData<fn() -> C>,
+}
+
+impl<C: Checklist> fmt::Debug for TypedState<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.state.fmt(f)
+    }
+}
+
+impl<C: Checklist> Clone for TypedState<C> {
+    fn clone(&self) -> Self {
+        TypedState {
+            state: self.state.clone(),
+            brand: PhantomData,
+        }
+    }
+}
+
+impl<C: Checklist> Default for TypedState<C> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<C: Checklist> std::ops::Deref for TypedState<C> {
+    type Target = State<'static>;
+    fn deref(&self) -> &State<'static> {
+        &self.state
+    }
+}
+
+impl<C: Checklist> TypedState<C> {
+    /// A fresh state for `C`.
+    pub fn new() -> Self {
+        TypedState {
+            state: State::new(C::spec()),
+            brand: PhantomData,
+        }
+    }
+
+    /// Wraps a run-time state; `None` when it is for another spec.
+    pub fn from_state(state: State<'static>) -> Option<Self> {
+        std::ptr::eq(state.spec(), C::spec()).then_some(TypedState {
+            state,
+            brand: PhantomData,
+        })
+    }
+
+    /// Loads a state document for `C`.
+    pub fn from_json(json: &str) -> Result<(Self, Option<crate::Migration>), StateError> {
+        let Loaded { state, migration } = State::from_json(C::spec(), json)?;
+        Ok((
+            TypedState {
+                state,
+                brand: PhantomData,
+            },
+            migration,
+        ))
+    }
+
+    /// Uses `clock` from now on.
+    #[must_use]
+    pub fn with_clock(self, clock: std::sync::Arc<dyn crate::clock::Clock>) -> Self {
+        TypedState {
+            state: self.state.with_clock(clock),
+            brand: PhantomData,
+        }
+    }
+
+    /// The run-time state.
+    pub fn state(&self) -> &State<'static> {
+        &self.state
+    }
+
+    /// Unwraps the run-time state.
+    pub fn into_state(self) -> State<'static> {
+        self.state
+    }
+
+    /// A task's state.
+    pub fn task(&self, task: Task<C>) -> &ItemState {
+        self.state.item(task.index)
+    }
+
+    /// A field's state.
+    pub fn field<T>(&self, field: Field<C, T>) -> &ItemState {
+        self.state.item(field.index)
+    }
+
+    /// A sign-off's state.
+    pub fn signoff(&self, signoff: SignOff<C>) -> &ItemState {
+        self.state.item(signoff.index)
+    }
+
+    /// Task: pending → done.
+    pub fn complete(&mut self, task: Task<C>, actor: &Actor) -> Result<Change, TransitionError> {
+        self.state.complete(task.index, actor)
+    }
+
+    /// Task: pending → done, with a note and evidence.
+    pub fn complete_with(
+        &mut self,
+        task: Task<C>,
+        actor: &Actor,
+        note: Option<&str>,
+        evidence: Option<&str>,
+    ) -> Result<Change, TransitionError> {
+        self.state.apply(
+            task.index,
+            actor,
+            crate::state::Request::Complete { note, evidence },
+        )
+    }
+
+    /// Task: → not applicable (optional tasks).
+    pub fn skip(
+        &mut self,
+        task: Task<C>,
+        actor: &Actor,
+        reason: Option<&str>,
+    ) -> Result<Change, TransitionError> {
+        self.state.skip(task.index, actor, reason)
+    }
+
+    /// Task: → not applicable under a waiver (required tasks).
+    pub fn waive(
+        &mut self,
+        task: Task<C>,
+        actor: &Actor,
+        reason: &str,
+        approver: &str,
+        expires: Option<NaiveDate>,
+    ) -> Result<Change, TransitionError> {
+        self.state.waive(task.index, actor, reason, approver, expires)
+    }
+
+    /// Task: pending → blocked.
+    pub fn block(
+        &mut self,
+        task: Task<C>,
+        actor: &Actor,
+        reason: &str,
+    ) -> Result<Change, TransitionError> {
+        self.state.block(task.index, actor, reason)
+    }
+
+    /// Task: blocked → pending.
+    pub fn unblock(&mut self, task: Task<C>, actor: &Actor) -> Result<Change, TransitionError> {
+        self.state.unblock(task.index, actor)
+    }
+
+    /// Task: done or not applicable → pending.
+    pub fn reopen(
+        &mut self,
+        task: Task<C>,
+        actor: &Actor,
+        reason: &str,
+    ) -> Result<Change, TransitionError> {
+        self.state.reopen(task.index, actor, reason)
+    }
+
+    /// Field: → filled with a value of its type (a `NaiveDate` for a date field).
+    pub fn fill<T: FieldKind>(
+        &mut self,
+        field: Field<C, T>,
+        actor: &Actor,
+        value: T::Value,
+    ) -> Result<Change, TransitionError> {
+        self.state.fill_value(field.index, actor, T::to_value(value))
+    }
+
+    /// Field: filled → empty.
+    pub fn clear<T>(&mut self, field: Field<C, T>, actor: &Actor) -> Result<Change, TransitionError> {
+        self.state.clear(field.index, actor)
+    }
+
+    /// Sign-off: → approved.
+    pub fn approve(
+        &mut self,
+        signoff: SignOff<C>,
+        actor: &Actor,
+        comment: Option<&str>,
+    ) -> Result<Change, TransitionError> {
+        self.state.approve(signoff.index, actor, comment)
+    }
+
+    /// Sign-off: → rejected.
+    pub fn reject(
+        &mut self,
+        signoff: SignOff<C>,
+        actor: &Actor,
+        comment: &str,
+    ) -> Result<Change, TransitionError> {
+        self.state.reject(signoff.index, actor, comment)
+    }
+
+    /// Sign-off: approved or rejected → unsigned.
+    pub fn revoke(
+        &mut self,
+        signoff: SignOff<C>,
+        actor: &Actor,
+        reason: Option<&str>,
+    ) -> Result<Change, TransitionError> {
+        self.state.revoke(signoff.index, actor, reason)
+    }
+
+    /// Evaluates a gate of `C`.
+    pub fn evaluate(&self, gate: Gate<C>) -> GateReport<'_> {
+        self.state.evaluate(gate.index)
+    }
+}
+
+impl<C: Checklist> serde::Serialize for TypedState<C> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.state.serialize(s)
+    }
+}
+
+impl<C: Checklist> schemars::JsonSchema for TypedState<C> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("ChecklistState_{}", C::spec().id().replace('-', "_")).into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::Schema::try_from(crate::document::schema_for_spec(C::spec()))
+            .unwrap_or_default()
+    }
+}
