@@ -243,6 +243,12 @@ impl State<'_> {
         self.count(self.spec().section(section).items().iter().copied(), today)
     }
 
+    /// Progress of a section and all its subsections.
+    pub fn subtree_progress(&self, section: SectionIndex) -> Progress {
+        let today = self.today();
+        self.count(self.spec().items_under(section).into_iter(), today)
+    }
+
     /// Progress of the whole checklist.
     pub fn progress(&self) -> Progress {
         let today = self.today();

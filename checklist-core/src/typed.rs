@@ -310,6 +310,12 @@ impl<C: Checklist> TypedState<C> {
         &self.state
     }
 
+    /// The run-time state, for changes by index or id (still through the same checked
+    /// transitions; only the compile-time kind check is lost).
+    pub fn state_mut(&mut self) -> &mut State<'static> {
+        &mut self.state
+    }
+
     /// Unwraps the run-time state.
     pub fn into_state(self) -> State<'static> {
         self.state

@@ -1,0 +1,219 @@
+//! A small deploy tool built on `examples/checklists/production-deployment-gated.md`.
+//!
+//! ```text
+//! cargo run --example production_deployment [OUTPUT_DIR]
+//! ```
+//!
+//! It refuses to deploy until the `deploy` gate passes, records who did what, and writes
+//! the state (JSON) and its JSON Schema to OUTPUT_DIR (default `target/checklist-demo/`).
+//! The checklist is compiled into typed Rust by `checklist!`: the items named below are
+//! checked by the compiler against the Markdown.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use checklist::chrono::NaiveDate;
+use checklist::typed::TypedState;
+use checklist::{Actor, GateReport, ItemKind, State, checklist};
+
+checklist!(
+    /// Our production deployment process.
+    pub Deploy, "examples/checklists/production-deployment-gated.md"
+);
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let out_dir = std::env::args_os()
+        .nth(1)
+        .map_or_else(|| PathBuf::from("target/checklist-demo"), PathBuf::from);
+    let items = Deploy::items();
+    let deploy = Deploy::gates().deploy;
+    let mut run = Deploy::new_state();
+
+    println!("== {} ==", Deploy::spec().title().unwrap_or(Deploy::spec().id()));
+    let report = run.evaluate(deploy);
+    println!("\nBefore anyone starts, the `deploy` gate fails:");
+    print_unmet(&report, &run, 1);
+
+    // The tech lead cannot sign yet: the sign-off covers the whole deploy gate.
+    let tara = Actor::new("tara").with_role("technical-lead");
+    if let Err(e) = run.approve(items.sign_off.technical_lead_approval, &tara, None) {
+        println!("\nAn early sign-off is refused:\n  {e}\n  help: {}", e.help());
+    }
+
+    // CI completes what it can check itself, with evidence.
+    let ci = Actor::new("ci-bot");
+    let evidence = Some("https://ci.example.com/runs/4711");
+    for task in [
+        items.pre_deployment.code_quality.linting_passes_with_no_errors,
+        items.pre_deployment.code_quality.typescript_compilation_successful,
+        items.pre_deployment.code_quality.unit_tests_passing_minimum_80_coverage,
+        items.pre_deployment.code_quality.integration_tests_passing,
+        items.pre_deployment.code_quality.e2e_tests_passing,
+        items.infrastructure.container_orchestration.docker_images_scanned_for_vulnerabilities,
+        items.infrastructure.container_orchestration.kubernetes_manifests_validated,
+        items.infrastructure.ci_cd_pipeline.security_scanning_in_pipeline,
+    ] {
+        run.complete_with(task, &ci, Some("checked by the pipeline"), evidence)?;
+    }
+    println!("\nci-bot completed 8 automated checks with evidence.");
+
+    // Optional items that do not apply to this release.
+    let ops = Actor::new("olga").with_role("operations-team");
+    run.skip(
+        items.infrastructure.database.read_replicas_configured,
+        &ops,
+        Some("single primary is enough for current load"),
+    )?;
+    run.skip(
+        items
+            .infrastructure
+            .monitoring_observability
+            .distributed_tracing_enabled,
+        &ops,
+        Some("one service, no cross-service calls"),
+    )?;
+    run.skip(
+        items.security_hardening.network_security.vpc_configured,
+        &ops,
+        Some("runs in the provider's managed network"),
+    )?;
+    run.skip(
+        items.security_hardening.compliance.gdpr_compliance_verified,
+        &ops,
+        Some("no personal data processed"),
+    )?;
+
+    // The people responsible tick the remaining manual items of the gate.
+    let spec = Deploy::spec();
+    let gate_items = spec.gate(deploy.index()).items().to_vec();
+    let mut manual = 0;
+    for index in gate_items {
+        let item = spec.item(index);
+        if item.kind() == &ItemKind::Task && run.item(index).status() == checklist::Status::Pending {
+            let who = Actor::new(owner_of(item.id()));
+            run_state(&mut run).complete(index, &who)?;
+            manual += 1;
+        }
+    }
+    println!("{manual} manual items completed by their owners.");
+
+    // A date field takes a NaiveDate: passing a string would not compile.
+    let date = NaiveDate::from_ymd_opt(2026, 12, 1).ok_or("bad date")?;
+    run.fill(items.deployment_date.scheduled_date, &ops, date)?;
+
+    // Every sign-off by someone holding its role.
+    run.approve(items.sign_off.technical_lead_approval, &tara, Some("reviewed the rollout plan"))?;
+    run.approve(
+        items.sign_off.security_team_approval,
+        &Actor::new("sam").with_role("security-team"),
+        None,
+    )?;
+    run.approve(items.sign_off.operations_team_approval, &ops, None)?;
+    run.approve(
+        items.sign_off.product_owner_approval,
+        &Actor::new("pia").with_role("product-owner"),
+        Some("go"),
+    )?;
+
+    let report = run.evaluate(deploy);
+    println!(
+        "\nThe `deploy` gate {}: {} of {} items resolved.",
+        if report.passed { "passes" } else { "still fails" },
+        report.required - report.unmet.len(),
+        report.required
+    );
+    if !report.passed {
+        print_unmet(&report, &run, 10);
+        return Err("the deploy gate did not pass".into());
+    }
+    let complete = run.evaluate(Deploy::gates().complete);
+    println!(
+        "The `complete` gate is not met yet ({} items left: the deployment itself, post-deployment, the review).",
+        complete.unmet.len()
+    );
+
+    std::fs::create_dir_all(&out_dir)?;
+    let state_path = out_dir.join("state.json");
+    let schema_path = out_dir.join("state.schema.json");
+    std::fs::write(&state_path, run.to_json())?;
+    let schema = schemars::schema_for!(TypedState<Deploy>);
+    std::fs::write(&schema_path, serde_json::to_string_pretty(&schema)? + "\n")?;
+    println!(
+        "\nWrote {} ({} events, revision {}) and {}.",
+        state_path.display(),
+        run.events().len(),
+        run.revision(),
+        schema_path.display()
+    );
+
+    println!("\nProgress by section:");
+    for section in spec.sections().iter().skip(1) {
+        // Top-level sections count everything under them; subsections are indented.
+        let (p, indent) = if section.parent() == Some(spec.root().index()) {
+            (run.subtree_progress(section.index()), "")
+        } else {
+            (run.section_progress(section.index()), "  ")
+        };
+        if p.total == 0 {
+            continue;
+        }
+        println!(
+            "  {:<36} {:>5.1}%  done {:>3}  n/a {}  waived {}  blocked {}  pending {:>2}",
+            format!("{indent}{}", section.title()),
+            p.percent(),
+            p.done,
+            p.not_applicable,
+            p.waived,
+            p.blocked,
+            p.pending
+        );
+    }
+    let total = run.progress();
+    println!("  {:<36} {:>5.1}%", "Overall", total.percent());
+    Ok(())
+}
+
+/// The untyped state, for the loop that walks the gate's items by index.
+fn run_state(run: &mut TypedState<Deploy>) -> &mut State<'static> {
+    // `TypedState` derefs to `State` read-only; writes by index go through the same
+    // transitions, just without the compile-time kind check (the loop checked the kind).
+    run.state_mut()
+}
+
+/// Who owns an item, by its section.
+fn owner_of(id: &str) -> &'static str {
+    match id.split('/').next() {
+        Some("pre-deployment") => "dev-team",
+        Some("security-hardening") => "sam",
+        Some("documentation") => "docs-team",
+        _ => "olga",
+    }
+}
+
+fn print_unmet(report: &GateReport<'_>, run: &TypedState<Deploy>, per_section: usize) {
+    println!(
+        "  {} of {} items unmet",
+        report.unmet.len(),
+        report.required
+    );
+    for (section, unmet) in report.by_section(run) {
+        let title = Deploy::spec().section(section).title();
+        println!("  {title} ({} open)", unmet.len());
+        for u in unmet.iter().take(per_section) {
+            println!("    - {}: {}", u.id, u.reason);
+        }
+        if unmet.len() > per_section {
+            println!("    ... and {} more", unmet.len() - per_section);
+        }
+    }
+}
