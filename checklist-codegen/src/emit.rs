@@ -60,7 +60,8 @@ pub(crate) fn expand(input: &Input, loaded: &Loaded, spec: &Spec, plan: &Plan) -
     });
     let summary = spec.summary();
     let type_doc = format!(
-        "Typed checklist `{}` from `{}`: {}.\n\nUse [`{name}::items()`] for its items, [`{name}::gates()`] for its gates and [`{name}::new_state()`] to start a run.",
+        "{}\n\nTyped checklist `{}` from `{}`: {}.\n\nUse [`{name}::items()`] for its items, [`{name}::gates()`] for its gates and [`{name}::new_state()`] to start a run.",
+        spec.title().unwrap_or(spec.id()),
         spec.id(),
         file,
         summary

@@ -30,7 +30,7 @@ pub(crate) fn load(source: &Source, manifest_dir: Option<&Path>) -> Loaded {
         errors: Some(syn::Error::new(span, message)),
     };
     let (label, text, absolute) = match source {
-        Source::Inline(lit) => ("<inline>".to_string(), lit.value(), None),
+        Source::Inline(lit) => ("inline".to_string(), lit.value(), None),
         Source::Path(lit) => {
             let rel = lit.value();
             if Path::new(&rel).is_absolute() {
@@ -87,7 +87,13 @@ pub(crate) fn load(source: &Source, manifest_dir: Option<&Path>) -> Loaded {
         Err(diags) => {
             let mut errors: Option<syn::Error> = None;
             for d in diags.errors() {
-                let e = syn::Error::new(span, d.render(&label, diags.source_text()));
+                // rustc already prints `error: ` before the message: drop our own
+                // severity word and keep the code, `[E0001] the message`.
+                let rendered = d.render(&label, diags.source_text());
+                let rendered = rendered
+                    .strip_prefix("error[")
+                    .map_or(rendered.clone(), |rest| format!("[{}", rest.replacen("]:", "]", 1)));
+                let e = syn::Error::new(span, rendered);
                 match &mut errors {
                     Some(all) => all.combine(e),
                     None => errors = Some(e),

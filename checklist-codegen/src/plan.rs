@@ -220,21 +220,22 @@ pub(crate) fn plan(spec: &Spec, file: &str) -> Result<Plan, Vec<String>> {
         };
         let raw = item.index().get() as u32;
         let (kind, kind_doc) = match item.kind() {
-            ItemKind::Task => (FieldKind::Task(raw), "task".to_string()),
+            ItemKind::Task => (FieldKind::Task(raw), "Task".to_string()),
             ItemKind::Field(t) => (
                 FieldKind::Field(raw, value_kind(t)),
-                format!("field of type {t}"),
+                format!("Field (type `{t}`)"),
             ),
-            ItemKind::SignOff { role } => {
-                (FieldKind::SignOff(raw), format!("sign-off by role `{role}`"))
-            }
+            ItemKind::SignOff { role } => (
+                FieldKind::SignOff(raw),
+                format!("Sign-off (role `{role}`)"),
+            ),
         };
         let doc = format!(
-            "{}\n\n{}{} `{}`, {}:{}.",
+            "{}\n\n{} `{}`{}, {}:{}.",
             doc_escape(item.text()),
-            if item.is_optional() { "Optional " } else { "" },
             kind_doc,
             item.id(),
+            if item.is_optional() { ", optional" } else { "" },
             file,
             item.line()
         );

@@ -1,0 +1,5 @@
+use checklist::checklist;
+
+checklist!(pub Absolute, "/etc/deploy.md");
+
+fn main() {}

@@ -1,0 +1,5 @@
+use checklist::checklist;
+
+checklist!(pub Release "deploy.md");
+
+fn main() {}

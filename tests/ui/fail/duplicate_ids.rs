@@ -1,0 +1,11 @@
+use checklist::checklist;
+
+checklist!(pub Release, inline "
+Checks
+------
+- [ ] Tests pass
+- [ ] Docs updated
+- [ ] Tests pass
+");
+
+fn main() {}
