@@ -29,7 +29,9 @@ fn task_list_markers(source: &str) -> usize {
 #[test]
 fn every_corpus_file_parses_and_finds_every_task() {
     let Some(dir) = corpus_dir() else {
-        eprintln!("CHECKLIST_CORPUS is unset: corpus test skipped; .ci/run sets it to ../shared/corpus");
+        eprintln!(
+            "CHECKLIST_CORPUS is unset: corpus test skipped; .ci/run sets it to ../shared/corpus"
+        );
         return;
     };
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)

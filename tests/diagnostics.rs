@@ -71,7 +71,12 @@ fn warns(source: &str, expected: &[Expected<'_>]) -> String {
             .all(|w| w.severity == Severity::Warning)
     );
     check(source, &parsed.warnings, expected);
-    // Strict mode does not turn these warnings into errors (only repeated ids).
+    // Strict mode turns only repeated ids into errors; other warnings stay warnings.
+    if expected.iter().all(|e| e.0 != "W0005") {
+        let strict = parse(source, &ParseOptions::new("deploy.md").strict(true))
+            .unwrap_or_else(|e| panic!("strict mode fails on warnings alone:\n{e}"));
+        assert_eq!(strict.warnings, parsed.warnings);
+    }
     parsed.render_warnings()
 }
 
@@ -204,7 +209,10 @@ fn signoff_without_a_role() {
 fn signoff_without_a_role_is_reported_once_when_roles_are_declared() {
     let source = "+++\nroles = [\"sre\"]\n+++\n# Deploy\n\n- [ ] !!! {.signoff}\n";
     let out = fails(source, &[("E0011", 6, 1, "- [ ] !!!")]);
-    assert!(!out.contains("``"), "no message about an empty role name:\n{out}");
+    assert!(
+        !out.contains("``"),
+        "no message about an empty role name:\n{out}"
+    );
     insta::assert_snapshot!(out);
 }
 
@@ -320,7 +328,8 @@ exclude = [\"checks\"]
 
 #[test]
 fn redefining_the_complete_gate() {
-    let source = "+++\n[gates.complete]\ninclude = [\"checks\"]\n+++\n# Deploy\n\n## Checks\n\n- [ ] Lint\n";
+    let source =
+        "+++\n[gates.complete]\ninclude = [\"checks\"]\n+++\n# Deploy\n\n## Checks\n\n- [ ] Lint\n";
     let out = fails(source, &[("E0004", 2, 8, "complete]")]);
     insta::assert_snapshot!(out);
 }
@@ -429,11 +438,15 @@ fn limit_on_depth() {
 
 #[test]
 fn limit_on_text_length() {
-    let source = "# Deploy\n\n- [ ] Short\n- [ ] A much longer item text\n\n## A very long heading\n";
+    let source =
+        "# Deploy\n\n- [ ] Short\n- [ ] A much longer item text\n\n## A very long heading\n";
     let out = fails_with(
         source,
         &with_limits(|l| l.max_text_bytes = 10),
-        &[("E0012", 4, 1, "- [ ] A much"), ("E0012", 6, 1, "## A very")],
+        &[
+            ("E0012", 4, 1, "- [ ] A much"),
+            ("E0012", 6, 1, "## A very"),
+        ],
     );
     insta::assert_snapshot!(out);
 }
@@ -478,10 +491,7 @@ fn warning_skipped_heading_level() {
 #[test]
 fn warning_checked_field_and_signoff() {
     let source = "# Deploy\n\n- [x] Release Date: ___\n- [X] QA Approval: ___\n";
-    let out = warns(
-        source,
-        &[("W0006", 3, 3, "[x]"), ("W0006", 4, 3, "[X]")],
-    );
+    let out = warns(source, &[("W0006", 3, 3, "[x]"), ("W0006", 4, 3, "[X]")]);
     insta::assert_snapshot!(out);
 }
 

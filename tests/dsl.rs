@@ -3,8 +3,7 @@
 
 use checklist_core::spec::ForeignMetadata;
 use checklist_core::{
-    Diagnostics, FieldType, ItemIndex, ItemKind, Mark, NoteKind, ParseOptions, Parsed, Spec,
-    parse,
+    Diagnostics, FieldType, ItemIndex, ItemKind, Mark, NoteKind, ParseOptions, Parsed, Spec, parse,
 };
 
 /// Parses in default mode; panics with the rendered diagnostics on error.
@@ -26,10 +25,7 @@ fn clean(source: &str) -> Spec {
 
 fn parse_err(source: &str, options: &ParseOptions) -> Diagnostics {
     match parse(source, options) {
-        Ok(p) => panic!(
-            "expected an error, got a spec with ids {:?}",
-            ids(&p.spec)
-        ),
+        Ok(p) => panic!("expected an error, got a spec with ids {:?}", ids(&p.spec)),
         Err(e) => e,
     }
 }
@@ -103,7 +99,9 @@ fn without_a_title_the_file_name_gives_the_id() {
     assert_eq!(spec.sections()[2].level(), 1);
     assert_eq!(ids(&spec), ["checks/x", "later-h1/y"]);
     // A file name with no letters at all falls back to `checklist`.
-    let spec = parse("- [ ] x\n", &ParseOptions::new("___.md")).unwrap().spec;
+    let spec = parse("- [ ] x\n", &ParseOptions::new("___.md"))
+        .unwrap()
+        .spec;
     assert_eq!(spec.id(), "checklist");
 }
 
@@ -113,7 +111,10 @@ fn items_before_any_heading_belong_to_the_root() {
     assert_eq!(ids(&spec), ["before-title", "after-title", "s/in-s"]);
     let root = spec.root();
     assert!(root.is_root());
-    assert_eq!(root.items(), [ItemIndex::from_raw(0), ItemIndex::from_raw(1)]);
+    assert_eq!(
+        root.items(),
+        [ItemIndex::from_raw(0), ItemIndex::from_raw(1)]
+    );
     assert_eq!(item(&spec, "before-title").section(), root.index());
     assert_eq!(item(&spec, "after-title").section(), root.index());
     assert_ne!(item(&spec, "s/in-s").section(), root.index());
@@ -147,7 +148,11 @@ Part One
 - [ ] w
 ";
     let spec = clean(source);
-    assert_eq!(spec.title(), Some("Title"), "a setext H1 first is the title");
+    assert_eq!(
+        spec.title(),
+        Some("Title"),
+        "a setext H1 first is the title"
+    );
     assert_eq!(
         section_ids(&spec),
         [
@@ -162,7 +167,10 @@ Part One
     let levels: Vec<u8> = spec.sections().iter().map(|s| s.level()).collect();
     assert_eq!(levels, [0, 2, 3, 4, 3, 2]);
     let titles: Vec<&str> = spec.sections().iter().map(|s| s.title()).collect();
-    assert_eq!(titles[2], "Sub A", "closing hashes are not part of the title");
+    assert_eq!(
+        titles[2], "Sub A",
+        "closing hashes are not part of the title"
+    );
     assert_eq!(
         ids(&spec),
         [
@@ -190,7 +198,8 @@ Part One
 
 #[test]
 fn every_bullet_kind_makes_a_task() {
-    let spec = clean("# T\n\n- [ ] dash\n\n* [ ] star\n\n+ [ ] plus\n\n1. [ ] dot\n\n1) [ ] paren\n");
+    let spec =
+        clean("# T\n\n- [ ] dash\n\n* [ ] star\n\n+ [ ] plus\n\n1. [ ] dot\n\n1) [ ] paren\n");
     assert_eq!(ids(&spec), ["dash", "star", "plus", "dot", "paren"]);
     assert!(spec.items().iter().all(|i| i.kind() == &ItemKind::Task));
     assert!(spec.items().iter().all(|i| i.mark() == Mark::Open));
@@ -325,7 +334,10 @@ fn a_field_whose_label_ends_in_approval_is_a_signoff_anywhere() {
         item(&spec, "review/approval-of-budget").kind(),
         &ItemKind::Field(FieldType::Text)
     );
-    assert_eq!(item(&spec, "review/manager-approval").kind(), &ItemKind::Task);
+    assert_eq!(
+        item(&spec, "review/manager-approval").kind(),
+        &ItemKind::Task
+    );
 }
 
 #[test]
@@ -472,8 +484,14 @@ fn ordered_task_lists_are_steps() {
         .map(|&i| spec.item(i).id())
         .collect();
     assert_eq!(before, ["drain-traffic", "deploy"]);
-    assert!(spec.steps_before(spec.index_of("drain-traffic").unwrap()).is_empty());
-    assert!(spec.steps_before(spec.index_of("unordered").unwrap()).is_empty());
+    assert!(
+        spec.steps_before(spec.index_of("drain-traffic").unwrap())
+            .is_empty()
+    );
+    assert!(
+        spec.steps_before(spec.index_of("unordered").unwrap())
+            .is_empty()
+    );
     let second = spec.index_of("other-list-second").unwrap();
     assert_eq!(
         spec.steps_before(second),
@@ -572,14 +590,13 @@ fn an_attribute_block_pins_the_id_and_overrides_kind() {
          - [ ] Signed by the team {.signoff}\n",
     );
     let all = item(&spec, "s/all");
-    assert_eq!(all.text(), "Everything at once", "the block is cut from the text");
-    assert!(all.is_optional());
     assert_eq!(
-        all.kind(),
-        &ItemKind::SignOff {
-            role: "sre".into()
-        }
+        all.text(),
+        "Everything at once",
+        "the block is cut from the text"
     );
+    assert!(all.is_optional());
+    assert_eq!(all.kind(), &ItemKind::SignOff { role: "sre".into() });
     let smoke = item(&spec, "s/smoke");
     assert_eq!(smoke.text(), "Smoke tests pass");
     assert_eq!(smoke.kind(), &ItemKind::Task);
@@ -640,18 +657,13 @@ fn attribute_types_number_url_and_enum() {
 #[test]
 fn braces_that_are_not_attributes_stay_text() {
     let spec = clean("# T\n\n- [ ] Use {} in templates\n- [ ] Render {name}\n- [ ] Set {a, b}\n");
-    assert_eq!(
-        ids(&spec),
-        ["use-in-templates", "render-name", "set-a-b"]
-    );
+    assert_eq!(ids(&spec), ["use-in-templates", "render-name", "set-a-b"]);
     assert_eq!(item(&spec, "render-name").text(), "Render {name}");
 }
 
 #[test]
 fn a_heading_pin_renames_the_section_path() {
-    let spec = clean(
-        "# T\n\n## Deploy the Service {#deploy}\n\n### Checks {#c}\n\n- [ ] Ready\n",
-    );
+    let spec = clean("# T\n\n## Deploy the Service {#deploy}\n\n### Checks {#c}\n\n- [ ] Ready\n");
     assert_eq!(section_ids(&spec), ["", "deploy", "deploy/c"]);
     assert_eq!(spec.sections()[1].title(), "Deploy the Service");
     assert_eq!(ids(&spec), ["deploy/c/ready"]);
@@ -659,7 +671,9 @@ fn a_heading_pin_renames_the_section_path() {
 
 #[test]
 fn markup_is_removed_from_text_and_ids() {
-    let spec = clean("# T\n\n- [ ] **Bold** _and_ `code` with [a link](https://x.test) {#styled}\n- [ ] *Env* `.env` file\n");
+    let spec = clean(
+        "# T\n\n- [ ] **Bold** _and_ `code` with [a link](https://x.test) {#styled}\n- [ ] *Env* `.env` file\n",
+    );
     assert_eq!(item(&spec, "styled").text(), "Bold and code with a link");
     assert_eq!(item(&spec, "env-env-file").text(), "Env .env file");
 }
@@ -752,7 +766,11 @@ fn toml_front_matter_sets_metadata() {
 fn toml_gates_select_by_section_path_globs_and_excludes() {
     let spec = clean(GATED);
     let names: Vec<&str> = spec.gates().iter().map(|g| g.name()).collect();
-    assert_eq!(names, ["complete", "code", "deploy"], "complete first, then by name");
+    assert_eq!(
+        names,
+        ["complete", "code", "deploy"],
+        "complete first, then by name"
+    );
     assert!(spec.gates()[0].is_builtin());
     assert_eq!(spec.gates()[0].items().len(), spec.items().len());
     assert_eq!(
@@ -767,7 +785,10 @@ fn toml_gates_select_by_section_path_globs_and_excludes() {
     );
     let deploy = spec.gate_by_name("deploy").unwrap();
     assert_eq!(deploy.description(), Some("ready to deploy"));
-    assert_eq!(deploy.include(), ["pre/**", "infra", "dates/scheduled-date"]);
+    assert_eq!(
+        deploy.include(),
+        ["pre/**", "infra", "dates/scheduled-date"]
+    );
     assert_eq!(deploy.exclude(), ["pre/skip/*"]);
     assert!(!deploy.is_builtin());
     assert_eq!(
@@ -866,7 +887,8 @@ fn a_rule_after_a_blank_first_line_is_not_front_matter() {
 
 #[test]
 fn repeated_ids_get_suffixes_and_a_warning_naming_both_lines() {
-    let source = "# T\n\n## Checks\n\n- [ ] Tests pass\n- [ ] Lint\n- [ ] Tests pass\n- [ ] tests PASS!\n";
+    let source =
+        "# T\n\n## Checks\n\n- [ ] Tests pass\n- [ ] Lint\n- [ ] Tests pass\n- [ ] tests PASS!\n";
     let parsed = parse_ok(source);
     assert_eq!(
         ids(&parsed.spec),
@@ -882,13 +904,24 @@ fn repeated_ids_get_suffixes_and_a_warning_naming_both_lines() {
     let first = &parsed.warnings[0];
     assert_eq!(first.location.line, 7);
     assert!(first.message.contains("lines 5 and 7"), "{}", first.message);
-    assert!(first.message.contains("checks/tests-pass-2"), "{}", first.message);
+    assert!(
+        first.message.contains("checks/tests-pass-2"),
+        "{}",
+        first.message
+    );
     assert_eq!(first.related.len(), 1);
     assert_eq!(first.related[0].location.line, 5);
-    assert!(first.help.as_deref().unwrap().contains("{#"), "suggests a pin");
+    assert!(
+        first.help.as_deref().unwrap().contains("{#"),
+        "suggests a pin"
+    );
     let second = &parsed.warnings[1];
     assert_eq!(second.location.line, 8);
-    assert!(second.message.contains("lines 5 and 8"), "{}", second.message);
+    assert!(
+        second.message.contains("lines 5 and 8"),
+        "{}",
+        second.message
+    );
 }
 
 #[test]
@@ -919,7 +952,13 @@ fn strict_mode_makes_repeated_ids_errors() {
     assert_eq!(d.related[0].location.line, 3);
     // The same source is fine by default, and strict mode is fine without repeats.
     assert!(parse(source, &ParseOptions::new("t.md")).is_ok());
-    assert!(parse("- [ ] a\n- [ ] b\n", &ParseOptions::new("t.md").strict(true)).is_ok());
+    assert!(
+        parse(
+            "- [ ] a\n- [ ] b\n",
+            &ParseOptions::new("t.md").strict(true)
+        )
+        .is_ok()
+    );
 }
 
 #[test]
@@ -947,10 +986,7 @@ fn a_pinned_id_that_collides_is_an_error_even_by_default() {
     let d = &err.diagnostics()[0];
     assert_eq!((d.code.as_str(), d.location.line), ("E0003", 7));
     // Two pins colliding as well.
-    let err = parse_err(
-        "- [ ] A {#x}\n- [ ] B {#x}\n",
-        &ParseOptions::new("t.md"),
-    );
+    let err = parse_err("- [ ] A {#x}\n- [ ] B {#x}\n", &ParseOptions::new("t.md"));
     assert_eq!(err.diagnostics()[0].code.as_str(), "E0003");
 }
 
@@ -972,6 +1008,9 @@ fn long_texts_are_never_cut_short() {
     let source = format!("- [ ] {long}one\n- [ ] {long}two\n");
     let spec = clean(&source);
     let ids = ids(&spec);
-    assert!(ids[0].ends_with("-one") && ids[1].ends_with("-two"), "{ids:?}");
+    assert!(
+        ids[0].ends_with("-one") && ids[1].ends_with("-two"),
+        "{ids:?}"
+    );
     assert_eq!(ids[0].len(), "word-".len() * 60 + "one".len());
 }

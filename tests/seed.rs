@@ -33,8 +33,8 @@ fn ids(spec: &Spec) -> BTreeSet<String> {
 
 #[test]
 fn example_is_a_byte_for_byte_copy_of_the_shared_seed() {
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/checklists/production-deployment.md");
+    let shared =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/checklists/production-deployment.md");
     match std::fs::read(&shared) {
         Ok(bytes) => assert!(
             bytes == seed_source().as_bytes(),
@@ -136,7 +136,10 @@ fn fields_are_typed_by_their_label() {
             .field_type()
             .cloned()
     };
-    assert_eq!(field("deployment-date/scheduled-date"), Some(FieldType::Date));
+    assert_eq!(
+        field("deployment-date/scheduled-date"),
+        Some(FieldType::Date)
+    );
     assert_eq!(field("deployment-date/actual-date"), Some(FieldType::Date));
     assert_eq!(field("deployment-date/deployed-by"), Some(FieldType::Text));
     let fields: Vec<&str> = spec
@@ -227,7 +230,8 @@ fn exactly_the_conditional_items_are_optional() {
         ]
     );
     for item in spec.items() {
-        let conditional = item.text().ends_with("(if needed)") || item.text().ends_with("(if applicable)");
+        let conditional =
+            item.text().ends_with("(if needed)") || item.text().ends_with("(if applicable)");
         assert_eq!(item.is_optional(), conditional, "{}", item.id());
     }
 }
@@ -307,7 +311,11 @@ fn ids_are_slug_paths() {
             "SSL certificate expiration alerts",
             209,
         ),
-        ("documentation/contact-list-updated", "Contact list updated", 246),
+        (
+            "documentation/contact-list-updated",
+            "Contact list updated",
+            246,
+        ),
         (
             "post-deployment-review/process-improvements-identified",
             "Process improvements identified",
@@ -328,7 +336,11 @@ fn ids_are_slug_paths() {
         let section = spec.section(item.section());
         assert_eq!(
             item.id(),
-            format!("{}/{}", section.id(), checklist::slug::slugify(item.label())),
+            format!(
+                "{}/{}",
+                section.id(),
+                checklist::slug::slugify(item.label())
+            ),
             "an item id is its section id plus its own slug"
         );
         assert!(
@@ -352,9 +364,15 @@ fn a_repeated_text_in_three_sections_gets_three_ids() {
     assert_eq!(
         pooling,
         [
-            ("pre-deployment/performance/connection-pooling-configured", 39),
+            (
+                "pre-deployment/performance/connection-pooling-configured",
+                39
+            ),
             ("infrastructure/database/connection-pooling-configured", 57),
-            ("infrastructure/redis-caching/connection-pooling-configured", 70),
+            (
+                "infrastructure/redis-caching/connection-pooling-configured",
+                70
+            ),
         ]
     );
 }

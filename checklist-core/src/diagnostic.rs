@@ -168,7 +168,7 @@ impl Diagnostic {
     /// a caret under the span, related notes and the help line.
     ///
     /// ```
-    /// let source = "# Deploy\n\n- [ ] Ship it {#Bad Id}\n";
+    /// let source = "# Deploy\n\n- [ ] Ship it {#Bad_Id}\n";
     /// let err = checklist_core::Spec::parse(source).unwrap_err();
     /// let text = err.diagnostics()[0].render("deploy.md", source);
     /// assert!(text.starts_with("error[E0007]"));

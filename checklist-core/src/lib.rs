@@ -7,16 +7,8 @@
 //! ```
 //! use checklist_core::{parse, ParseOptions, ItemKind};
 //!
-//! let md = "\
-//! # Release
-//!
-//! ## Checks
-//! - [ ] Tests pass
-//! - [ ] Changelog updated (if needed)
-//!
-//! ## Sign-Off
-//! - [ ] Release Manager Approval: ____
-//! ";
+//! let md = "# Release\n\n## Checks\n- [ ] Tests pass\n- [ ] Changelog updated (if needed)\n\n\
+//!           ## Sign-Off\n- [ ] Release Manager Approval: ____\n";
 //! let parsed = parse(md, &ParseOptions::new("release.md"))?;
 //! let spec = parsed.spec;
 //! assert_eq!(spec.id(), "release");

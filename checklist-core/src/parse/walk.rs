@@ -5,8 +5,8 @@
 //! inline events of its first paragraph; the item is created as soon as that text ends,
 //! before its nested children, so children can name their parent.
 
-use std::collections::{HashMap, HashSet};
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
