@@ -303,7 +303,7 @@ include = [\"checks/**\", \"chekcs/lint\"]
 
 - [ ] Lint
 ";
-    let out = fails(source, &[("E0010", 3, 25, "\"chekcs/lint\"")]);
+    let out = fails(source, &[("E0006", 3, 25, "\"chekcs/lint\"")]);
     assert!(out.contains("did you mean `checks/lint`?"), "{out}");
     insta::assert_snapshot!(out);
 }
@@ -506,4 +506,19 @@ fn warnings_alone_never_fail_the_parse_but_travel_with_an_error() {
     );
     assert!(out.contains("(1 error)"), "{out}");
     insta::assert_snapshot!(out);
+}
+
+#[test]
+fn contradicting_attributes_type_on_a_signoff() {
+    let r = fails(
+        "- [ ] Go {.signoff type=date}\n",
+        &[("E0014", 1, 20, "type=date")],
+    );
+    insta::assert_snapshot!(r);
+}
+
+#[test]
+fn contradicting_attributes_task_with_a_role() {
+    let r = fails("- [ ] Go {.task role=qa}\n", &[("E0014", 1, 11, ".task")]);
+    insta::assert_snapshot!(r);
 }

@@ -71,7 +71,7 @@ codes! {
     InvalidFrontMatter = "E0004", Error, "invalid front matter";
     /// The `+++` front matter has no closing `+++` line.
     UnclosedFrontMatter = "E0005", Error, "front matter never closes";
-    /// A gate whose patterns match no item.
+    /// A gate pattern that matches no item, or a gate whose excludes remove everything.
     EmptyGate = "E0006", Error, "gate matches nothing";
     /// An id pin `{#...}` that is not a valid slug.
     InvalidIdPin = "E0007", Error, "invalid id pin";

@@ -261,7 +261,7 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
                             .chain(items.iter().map(|i| i.id.as_str())),
                     );
                     r.diag(
-                        Code::UnknownReference,
+                        Code::EmptyGate,
                         span,
                         format!(
                             "the pattern `{}` in gate `{name}` matches no item",

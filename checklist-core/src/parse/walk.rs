@@ -816,6 +816,8 @@ impl<'s> Walker<'s> {
         let mut pin = None;
         let mut force_task = false;
         let mut field_type: Option<FieldType> = None;
+        let mut type_span = None;
+        let mut task_span = None;
         let mut role: Option<String> = None;
         let mut signoff = false;
         let mut field = false;
@@ -827,7 +829,10 @@ impl<'s> Walker<'s> {
                     "required" => optional = false,
                     "signoff" => signoff = true,
                     "field" => field = true,
-                    "task" => force_task = true,
+                    "task" => {
+                        force_task = true;
+                        task_span = Some(span.clone());
+                    }
                     other => self.diag(
                         Code::UnknownAttribute,
                         span.clone(),
@@ -837,7 +842,10 @@ impl<'s> Walker<'s> {
                 },
                 Attribute::Pair(k, v) => match k.as_str() {
                     "type" => match v.parse::<FieldType>() {
-                        Ok(t) => field_type = Some(t),
+                        Ok(t) => {
+                            field_type = Some(t);
+                            type_span = Some(span.clone());
+                        }
                         Err(e) => self.diag(
                             Code::InvalidFieldType,
                             span.clone(),
@@ -868,6 +876,27 @@ impl<'s> Walker<'s> {
                     ),
                 },
             }
+        }
+        // Attributes that contradict each other are refused rather than silently ranked.
+        if let Some(span) = task_span.clone()
+            && (signoff || role.is_some() || field || field_type.is_some())
+        {
+            self.diag(
+                Code::MisplacedAttribute,
+                span,
+                "`.task` contradicts the other attributes of this item".into(),
+                "an item is a task, a field (`.field`, `type=`) or a sign-off (`.signoff`, `role=`): keep one",
+            );
+        }
+        if let Some(span) = type_span.clone()
+            && (signoff || role.is_some())
+        {
+            self.diag(
+                Code::MisplacedAttribute,
+                span,
+                "a sign-off has no value type".into(),
+                "drop `type=`, or drop `.signoff` / `role=` to make this a field",
+            );
         }
         if signoff || role.is_some() {
             kind = ItemKind::SignOff {
@@ -1016,13 +1045,13 @@ impl<'s> Walker<'s> {
             )
         } else if error {
             format!(
-                "the {what} id `{original}` is used twice (lines {} and {})",
-                first.line, location.line
+                "the {what} id `{original}` on line {} is already used on line {}",
+                location.line, first.line
             )
         } else {
             format!(
-                "the {what} id `{original}` is used twice (lines {} and {}); this one becomes `{new_id}`",
-                first.line, location.line
+                "the {what} id `{original}` on line {} is already used on line {}; this one becomes `{new_id}`",
+                location.line, first.line
             )
         };
         self.diags.push(Diagnostic {
