@@ -1,0 +1,299 @@
+//! The command line as clap sees it: every command, argument and help text.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use clap_complete::Shell;
+
+use crate::term::ColorChoice;
+
+const ABOUT: &str = "Turn a Markdown checklist into a typed, validated, auditable process.";
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  success; the gate passes
+  1  the checklist says no: lint errors, an unmet gate, a refused change
+  2  usage, I/O, input or state-file errors
+
+Environment:
+  NO_COLOR              no colour, whatever its value (`--color always` still wins)
+  CHECKLIST_FIXED_TIME  meant for tests: an RFC 3339 time (e.g. 2026-11-26T09:00:00Z)
+                        used instead of the system clock, advancing one second per reading
+
+Example:
+  checklist status deploy.md --state deploy.state.json";
+
+const IDS_HELP: &str = "Item ids, unique suffixes of ids (`code-quality/linting-passes-with-no-errors`) \
+or globs (`pre-deployment/code-quality/*`, `**/health-*`). A glob selects only the items the \
+command applies to, and leaves out those already where it would put them (for complete and skip: \
+done or not applicable). All of them change in one write, or none do";
+
+#[derive(Parser)]
+#[command(name = "checklist", version, about = ABOUT, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// When to colour: auto (a terminal without NO_COLOR), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN")]
+    pub color: ColorChoice,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Check a checklist for errors and warnings and print a summary.
+    #[command(after_help = "Example:\n  checklist lint deploy.md --strict")]
+    Lint {
+        /// The Markdown checklist.
+        file: PathBuf,
+        /// Repeated ids are errors, and warnings fail the lint.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Print the item ids, one per line in document order.
+    #[command(after_help = "Example:\n  checklist ids deploy.md --json")]
+    Ids {
+        /// The Markdown checklist.
+        file: PathBuf,
+        /// Print a JSON array of objects (id, kind, text, line, optional, type, role).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show progress per section, the open items and the gates.
+    #[command(after_help = "Example:\n  checklist status deploy.md --state deploy.state.json")]
+    Status {
+        #[command(flatten)]
+        target: Target,
+        /// Print a JSON object instead.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark tasks done.
+    #[command(
+        after_help = "Examples:\n  checklist complete deploy.md code-quality/linting-passes-with-no-errors \\\n      --state s.json --by ana\n  checklist complete deploy.md 'pre-deployment/code-quality/*' \\\n      --state s.json --by ci --evidence https://ci.example/run/42"
+    )]
+    Complete {
+        #[command(flatten)]
+        change: Change,
+        /// A note for the log.
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+        /// Evidence, e.g. a CI run URL.
+        #[arg(long, value_name = "TEXT")]
+        evidence: Option<String>,
+    },
+    /// Mark tasks not applicable; a required task needs a waiver (`--approver`).
+    #[command(
+        after_help = "Examples:\n  checklist skip deploy.md read-replicas-configured \\\n      --state s.json --by ana --reason 'single instance'\n  checklist skip deploy.md e2e-tests-passing --state s.json --by ana \\\n      --reason 'flaky suite' --approver bob --expires 2026-12-31"
+    )]
+    Skip {
+        #[command(flatten)]
+        change: Change,
+        /// Why it does not apply (required for required tasks).
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+        /// Who approves the waiver of a required task (not the `--by` actor).
+        #[arg(long, value_name = "NAME")]
+        approver: Option<String>,
+        /// The first day the waiver no longer holds (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", requires = "approver", value_parser = date)]
+        expires: Option<NaiveDate>,
+    },
+    /// Mark pending tasks blocked.
+    #[command(
+        after_help = "Example:\n  checklist block deploy.md backup-restoration-tested \\\n      --state s.json --by ana --reason 'waiting for the DBA'"
+    )]
+    Block {
+        #[command(flatten)]
+        change: Change,
+        /// What blocks them.
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+    /// Put blocked tasks back to pending.
+    #[command(
+        after_help = "Example:\n  checklist unblock deploy.md backup-restoration-tested --state s.json --by ana"
+    )]
+    Unblock {
+        #[command(flatten)]
+        change: Change,
+    },
+    /// Put done or not-applicable tasks back to pending (voids the sign-offs covering them).
+    #[command(
+        after_help = "Example:\n  checklist reopen deploy.md e2e-tests-passing \\\n      --state s.json --by ana --reason 'the suite was skipped'"
+    )]
+    Reopen {
+        #[command(flatten)]
+        change: Change,
+        /// Why.
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+    /// Fill in a field; a date field takes YYYY-MM-DD.
+    #[command(
+        after_help = "Example:\n  checklist fill deploy.md scheduled-date 2026-12-01 --state s.json --by ana"
+    )]
+    Fill {
+        #[command(flatten)]
+        target: Target,
+        /// The field: id, unique suffix or glob.
+        #[arg(value_name = "ID", value_parser = non_empty)]
+        id: String,
+        /// The value.
+        value: String,
+        /// Who makes the change, as recorded in the audit log.
+        #[arg(long, value_name = "NAME", value_parser = non_empty)]
+        by: String,
+    },
+    /// Empty filled fields.
+    #[command(
+        after_help = "Example:\n  checklist clear deploy.md scheduled-date --state s.json --by ana"
+    )]
+    Clear {
+        #[command(flatten)]
+        change: Change,
+    },
+    /// Give sign-offs; only once the items they cover are resolved.
+    #[command(
+        after_help = "Example:\n  checklist approve deploy.md technical-lead-approval \\\n      --state s.json --by ana --role technical-lead --comment LGTM"
+    )]
+    Approve {
+        #[command(flatten)]
+        change: Change,
+        #[command(flatten)]
+        roles: Roles,
+        /// A comment for the log.
+        #[arg(long, value_name = "TEXT")]
+        comment: Option<String>,
+    },
+    /// Refuse sign-offs, saying why.
+    #[command(
+        after_help = "Example:\n  checklist reject deploy.md security-team-approval \\\n      --state s.json --by sam --role security-team --comment 'pen test pending'"
+    )]
+    Reject {
+        #[command(flatten)]
+        change: Change,
+        #[command(flatten)]
+        roles: Roles,
+        /// Why.
+        #[arg(long, value_name = "TEXT")]
+        comment: String,
+    },
+    /// Withdraw approvals or rejections.
+    #[command(
+        after_help = "Example:\n  checklist revoke deploy.md technical-lead-approval \\\n      --state s.json --by ana --role technical-lead --reason 'signed too early'"
+    )]
+    Revoke {
+        #[command(flatten)]
+        change: Change,
+        #[command(flatten)]
+        roles: Roles,
+        /// Why.
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
+    /// Check a gate: exit 0 when it passes, 1 with the unmet items when it does not.
+    #[command(
+        after_help = "Examples:\n  checklist gate deploy.md deploy --state s.json\n  checklist gate deploy.md complete --state s.json --json"
+    )]
+    Gate {
+        /// The Markdown checklist.
+        file: PathBuf,
+        /// The gate: `complete`, or one declared in the front matter.
+        name: String,
+        /// The state file (JSON); a missing file is a fresh state.
+        #[arg(long, value_name = "STATE")]
+        state: PathBuf,
+        /// Print the gate report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the Markdown with the state written in (boxes ticked, who and when).
+    #[command(
+        after_help = "Example:\n  checklist render deploy.md --state s.json -o deploy.done.md"
+    )]
+    Render {
+        #[command(flatten)]
+        target: Target,
+        /// Write to this file instead of standard output.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
+    /// Print the audit log, after verifying its hash chain.
+    #[command(after_help = "Example:\n  checklist log deploy.md --state s.json --json")]
+    Log {
+        #[command(flatten)]
+        target: Target,
+        /// Print a JSON array of events.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the JSON Schema of the state file: this checklist's, or the generic one.
+    #[command(
+        after_help = "Examples:\n  checklist schema deploy.md > deploy.state.schema.json\n  checklist schema"
+    )]
+    Schema {
+        /// The Markdown checklist; without it, the schema of any state file.
+        file: Option<PathBuf>,
+    },
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  checklist completions bash > ~/.local/share/bash-completion/completions/checklist"
+    )]
+    Completions {
+        /// The shell.
+        shell: Shell,
+    },
+}
+
+/// The checklist and its state file.
+#[derive(Args)]
+pub struct Target {
+    /// The Markdown checklist.
+    pub file: PathBuf,
+    /// The state file (JSON); a missing file is a fresh state, created on the first change.
+    #[arg(long, value_name = "STATE")]
+    pub state: PathBuf,
+}
+
+/// What every change takes: the checklist, its state, the items and the actor.
+#[derive(Args)]
+pub struct Change {
+    #[command(flatten)]
+    pub target: Target,
+    #[arg(required = true, value_name = "ID", help = IDS_HELP, value_parser = non_empty)]
+    pub ids: Vec<String>,
+    /// Who makes the change, as recorded in the audit log.
+    #[arg(long, value_name = "NAME", value_parser = non_empty)]
+    pub by: String,
+}
+
+/// The roles the actor holds, for sign-offs.
+#[derive(Args)]
+pub struct Roles {
+    /// A role the actor holds (`technical-lead`); repeat for several.
+    #[arg(long = "role", value_name = "ROLE", required = true, value_parser = non_empty)]
+    pub roles: Vec<String>,
+}
+
+fn non_empty(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        Err("must not be empty".into())
+    } else {
+        Ok(s.to_string())
+    }
+}
+
+fn date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| format!("{e}: expected YYYY-MM-DD"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

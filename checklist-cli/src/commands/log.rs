@@ -1,0 +1,52 @@
+//! `log`: the audit log, one line per event, after the hash chain has verified.
+
+use chrono::SecondsFormat;
+
+use crate::cli::Target;
+use crate::describe::{self, one_line};
+use crate::load;
+use crate::outcome::{Fatal, Outcome, Result};
+use crate::term::{Term, pad, print};
+
+/// Prints the log as text or JSON. Loading verifies the chain: a log that does not verify
+/// is refused (exit 2) naming the first bad event, as every state command refuses it.
+pub fn run(target: &Target, json: bool, term: &Term) -> Result {
+    let spec = load::spec(&target.file)?;
+    let store = load::store(&target.state)?;
+    let state = load::state(&store, &spec, term)?;
+    let events = state.events();
+    if json {
+        let text = serde_json::to_string_pretty(events).map_err(|e| Fatal::bare(e.to_string()))?;
+        print(&format!("{text}\n"));
+        return Ok(Outcome::Ok);
+    }
+    let paint = &term.out;
+    let seq_width = events.len().to_string().len() + 1;
+    let actor_width = events
+        .iter()
+        .map(|e| one_line(&e.actor).chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for e in events {
+        out.push_str(&format!(
+            "{}  {}  {}  {}\n",
+            paint.dim(&format!("{:>seq_width$}", format!("#{}", e.seq))),
+            paint.dim(&e.at.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+            pad(&one_line(&e.actor), actor_width),
+            describe::change(e, paint)
+        ));
+    }
+    out.push_str(&match events.last() {
+        None => "no events yet\n".to_string(),
+        Some(last) => format!(
+            "{} event{}, revision {}; hash chain verified ({})\n",
+            events.len(),
+            if events.len() == 1 { "" } else { "s" },
+            state.revision(),
+            last.hash
+        ),
+    });
+    print(&out);
+    Ok(Outcome::Ok)
+}

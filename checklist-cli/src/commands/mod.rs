@@ -1,0 +1,124 @@
+//! One module per command group; [`run`] dispatches to them.
+
+mod change;
+mod completions;
+mod gate;
+mod inspect;
+mod log;
+mod render;
+mod schema;
+mod select;
+mod status;
+
+use checklist_core::{Actor, Request};
+
+use crate::cli::Command;
+use crate::outcome::Result;
+use crate::term::Term;
+
+/// Runs one command.
+pub fn run(command: Command, term: &Term) -> Result {
+    match command {
+        Command::Lint { file, strict } => inspect::lint(&file, strict),
+        Command::Ids { file, json } => inspect::ids(&file, json),
+        Command::Status { target, json } => status::run(&target, json, term),
+        Command::Gate {
+            file,
+            name,
+            state,
+            json,
+        } => gate::run(&file, &state, &name, json, term),
+        Command::Render { target, output } => render::run(&target, output.as_deref(), term),
+        Command::Log { target, json } => log::run(&target, json, term),
+        Command::Schema { file } => schema::run(file.as_deref()),
+        Command::Completions { shell } => completions::run(shell),
+        Command::Complete {
+            change,
+            note,
+            evidence,
+        } => {
+            let request = Request::Complete {
+                note: note.as_deref(),
+                evidence: evidence.as_deref(),
+            };
+            change::run(&change, Actor::new(&change.by), request, term)
+        }
+        Command::Skip {
+            change,
+            reason,
+            approver,
+            expires,
+        } => {
+            let request = Request::Skip {
+                reason: reason.as_deref(),
+                waiver: approver
+                    .as_deref()
+                    .map(|approver| checklist_core::WaiverRequest { approver, expires }),
+            };
+            change::run(&change, Actor::new(&change.by), request, term)
+        }
+        Command::Block { change, reason } => {
+            let request = Request::Block { reason: &reason };
+            change::run(&change, Actor::new(&change.by), request, term)
+        }
+        Command::Unblock { change } => {
+            change::run(&change, Actor::new(&change.by), Request::Unblock, term)
+        }
+        Command::Reopen { change, reason } => {
+            let request = Request::Reopen { reason: &reason };
+            change::run(&change, Actor::new(&change.by), request, term)
+        }
+        Command::Fill {
+            target,
+            id,
+            value,
+            by,
+        } => {
+            let change = crate::cli::Change {
+                target,
+                ids: vec![id],
+                by,
+            };
+            let request = Request::Fill { value: &value };
+            change::run(&change, Actor::new(&change.by), request, term)
+        }
+        Command::Clear { change } => {
+            change::run(&change, Actor::new(&change.by), Request::Clear, term)
+        }
+        Command::Approve {
+            change,
+            roles,
+            comment,
+        } => {
+            let request = Request::Approve {
+                comment: comment.as_deref(),
+            };
+            change::run(&change, signer(&change.by, &roles.roles), request, term)
+        }
+        Command::Reject {
+            change,
+            roles,
+            comment,
+        } => {
+            let request = Request::Reject { comment: &comment };
+            change::run(&change, signer(&change.by, &roles.roles), request, term)
+        }
+        Command::Revoke {
+            change,
+            roles,
+            reason,
+        } => {
+            let request = Request::Revoke {
+                reason: reason.as_deref(),
+            };
+            change::run(&change, signer(&change.by, &roles.roles), request, term)
+        }
+    }
+}
+
+/// An actor holding the roles given with `--role`.
+fn signer(name: &str, roles: &[String]) -> Actor {
+    roles
+        .iter()
+        .fold(Actor::new(name), |actor, role| actor.with_role(role.trim()))
+}

@@ -1,0 +1,20 @@
+//! `schema`: the JSON Schema of a state file.
+
+use std::path::Path;
+
+use checklist_core::document::{generic_schema, schema_for_spec};
+
+use crate::load;
+use crate::outcome::{Fatal, Outcome, Result};
+use crate::term::print;
+
+/// This checklist's schema (its ids as properties), or the generic one without a file.
+pub fn run(file: Option<&Path>) -> Result {
+    let schema = match file {
+        Some(file) => schema_for_spec(&load::spec(file)?),
+        None => generic_schema(),
+    };
+    let text = serde_json::to_string_pretty(&schema).map_err(|e| Fatal::bare(e.to_string()))?;
+    print(&format!("{text}\n"));
+    Ok(Outcome::Ok)
+}

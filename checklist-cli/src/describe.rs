@@ -1,0 +1,74 @@
+//! One audit-log event as a line of text, for `log` and for what a change prints.
+
+use checklist_core::{Action, Event};
+
+use crate::term::{Paint, pad};
+
+/// `action  item  from → to` and the event's details, without seq, time or actor.
+pub fn change(e: &Event, paint: &Paint) -> String {
+    format!(
+        "{} {}  {} → {}{}",
+        action(e.action, paint),
+        e.item,
+        e.from,
+        e.to,
+        details(e)
+    )
+}
+
+/// The action name, padded to line up and coloured by what it does.
+pub fn action(action: Action, paint: &Paint) -> String {
+    let name = pad(action.as_str(), 8);
+    match action {
+        Action::Complete | Action::Fill | Action::Approve => paint.green(&name),
+        Action::Block | Action::Reject | Action::Void | Action::Reset => paint.red(&name),
+        Action::Skip | Action::Unblock | Action::Reopen | Action::Clear | Action::Revoke => {
+            paint.yellow(&name)
+        }
+    }
+}
+
+/// What else the event records: value, role, reason, evidence, waiver, cause.
+pub fn details(e: &Event) -> String {
+    let mut s = String::new();
+    if let Some(value) = &e.value {
+        s.push_str(&format!(" = {}", one_line(value)));
+    }
+    if let Some(role) = &e.role {
+        s.push_str(&format!(" as {role}"));
+    }
+    if let Some(reason) = &e.reason {
+        s.push_str(&format!(" — {}", one_line(reason)));
+    }
+    if let Some(evidence) = &e.evidence {
+        s.push_str(&format!(" (evidence: {})", one_line(evidence)));
+    }
+    if let Some(approver) = &e.approver {
+        s.push_str(&format!(" (waiver approved by {}", one_line(approver)));
+        if let Some(expires) = e.expires {
+            s.push_str(&format!(", until {expires}"));
+        }
+        s.push(')');
+    }
+    if let Some(cause) = e.cause {
+        s.push_str(&format!(" (by event #{cause})"));
+    }
+    s
+}
+
+/// Keeps user text on one line, and control characters out of the terminal.
+pub fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_text_cannot_break_lines_or_send_escapes() {
+        assert_eq!(one_line("a\nb\x1b[31mc"), "a b [31mc");
+    }
+}
