@@ -18,6 +18,7 @@
 //! of the log. A document made for an older version of the checklist is migrated by id.
 
 use std::fmt;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 use schemars::JsonSchema;
@@ -25,6 +26,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::clock::{Clock, SystemClock};
 use crate::spec::{ItemIndex, ItemKind, Spec};
 use crate::state::{ChainError, Event, ItemState, State, verify_chain};
 use crate::value::Value;
@@ -322,6 +324,16 @@ impl<'s> State<'s> {
     /// Loads a state document for `spec`: checks it and replays its log (see the module
     /// docs), migrating it when it was made for another version of the checklist.
     pub fn from_document(spec: &'s Spec, doc: Document) -> Result<Loaded<'s>, StateError> {
+        State::from_document_with_clock(spec, doc, Arc::new(SystemClock))
+    }
+
+    /// [`State::from_document`] with the clock the loaded state uses, given before the
+    /// load so that a migration's `reset` events are stamped by it too.
+    pub(crate) fn from_document_with_clock(
+        spec: &'s Spec,
+        doc: Document,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Loaded<'s>, StateError> {
         if doc.format != FORMAT {
             return Err(StateError::Format { found: doc.format });
         }
@@ -340,7 +352,7 @@ impl<'s> State<'s> {
             });
         }
         if doc.checklist.digest == spec.digest() {
-            let mut state = State::replay(spec, doc.events)?;
+            let mut state = State::replay(spec, doc.events)?.with_clock(clock);
             // Same spec: the stored states must be exactly the fold of the log, for exactly
             // this checklist's ids (equal counts plus every id present = no extra ids).
             if doc.items.len() != spec.items().len() {
@@ -373,13 +385,17 @@ impl<'s> State<'s> {
                 migration: None,
             });
         }
-        migrate(spec, doc)
+        migrate(spec, doc, clock)
     }
 }
 
 /// Loads a document made for another version of the checklist: matches items by id,
 /// keeps removed items' states as orphans, resets retyped items with a logged event.
-fn migrate<'s>(spec: &'s Spec, doc: Document) -> Result<Loaded<'s>, StateError> {
+fn migrate<'s>(
+    spec: &'s Spec,
+    doc: Document,
+    clock: Arc<dyn Clock>,
+) -> Result<Loaded<'s>, StateError> {
     let mut report = Migration {
         from_digest: doc.checklist.digest.clone(),
         to_digest: spec.digest().to_string(),
@@ -407,7 +423,7 @@ fn migrate<'s>(spec: &'s Spec, doc: Document) -> Result<Loaded<'s>, StateError> 
             report.added.push(item.id().to_string());
         }
     }
-    let mut state = State::replay(spec, doc.events)?;
+    let mut state = State::replay(spec, doc.events)?.with_clock(clock);
     state.orphans = orphans;
     // Only items whose folded state still does not fit need a reset: an item retyped
     // task -> field has task events that the fold already skipped.

@@ -6,10 +6,13 @@
 //!
 //! - each item's box becomes `[x]` (done, filled, approved), `[~]` (not applicable) or
 //!   `[ ]`;
-//! - under each item that has something to say, a nested plain bullet with who did what
-//!   and when (`- approved by ana as technical-lead, 2026-11-26 10:05 UTC`). Plain bullets
-//!   are notes, never items, and an item's id comes from its own first paragraph, so the
-//!   annotation changes no id.
+//! - under each item's first paragraph that has something to say, a quoted line with who
+//!   did what and when (`> approved by ana as technical-lead, 2026-11-26 10:05 UTC`).
+//!   Quotes are notes, never items; an item's id comes from its own first paragraph; and
+//!   a quote, unlike a bullet, cannot adopt the item's nested tasks (a child indented
+//!   past a bullet's content column would become that bullet's child and change its id).
+//!   Whatever follows the first paragraph starts a new block, so it cannot run on into
+//!   the quote either.
 
 use std::fmt::Write;
 
@@ -35,8 +38,8 @@ impl State<'_> {
     /// state.complete(spec.index_of("tests-pass").unwrap(), &ann)?;
     /// state.skip(spec.index_of("docs").unwrap(), &ann, Some("internal release"))?;
     /// let md = state.render_markdown();
-    /// assert!(md.contains("- [x] Tests pass\n  - done by ann"));
-    /// assert!(md.contains("- [~] Docs (optional)\n  - not applicable: internal release"));
+    /// assert!(md.contains("- [x] Tests pass\n  > done by ann"));
+    /// assert!(md.contains("- [~] Docs (optional)\n  > not applicable: internal release"));
     /// // The rendered file parses to the same ids.
     /// let again = Spec::parse(&md)?;
     /// assert_eq!(again.index_of("docs"), spec.index_of("docs"));
@@ -74,7 +77,7 @@ impl State<'_> {
                 };
                 insert.push_str(newline);
                 insert.push_str(item.indent());
-                insert.push_str("- ");
+                insert.push_str("> ");
                 insert.push_str(&note);
                 edits.push(Edit {
                     at: item.line_end(),

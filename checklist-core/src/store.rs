@@ -193,7 +193,9 @@ impl FileStore {
                 state: State::new(spec),
                 migration: None,
             },
-            Some(doc) => State::from_document(spec, doc).map_err(|e| self.state_error(e))?,
+            // The clock goes in before the load: a migration stamps its events with it.
+            Some(doc) => State::from_document_with_clock(spec, doc, self.clock.clone())
+                .map_err(|e| self.state_error(e))?,
         };
         Ok(Loaded {
             state: loaded.state.with_clock(self.clock.clone()),

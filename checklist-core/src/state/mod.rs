@@ -435,7 +435,13 @@ impl<'s> State<'s> {
                     }
                 }
                 if let Some(w) = waiver {
-                    if w.approver == actor.name() {
+                    // Compared and recorded trimmed: padding must not let an actor approve
+                    // their own waiver, and a waiver always names someone.
+                    let approver = w.approver.trim();
+                    if approver.is_empty() {
+                        return refuse(Refusal::WaiverRequired);
+                    }
+                    if approver == actor.name().trim() {
                         return refuse(Refusal::SelfApprovedWaiver {
                             actor: actor.name().to_string(),
                         });
@@ -445,7 +451,7 @@ impl<'s> State<'s> {
                     {
                         return refuse(Refusal::WaiverAlreadyExpired { expires, today });
                     }
-                    plan.approver = Some(w.approver.to_string());
+                    plan.approver = Some(approver.to_string());
                     plan.expires = w.expires;
                 }
                 plan.to = Status::NotApplicable;
