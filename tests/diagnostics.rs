@@ -509,10 +509,10 @@ fn warnings_alone_never_fail_the_parse_but_travel_with_an_error() {
 }
 
 #[test]
-fn contradicting_attributes_type_on_a_signoff() {
-    let r = fails(
+fn type_on_a_signoff_is_ignored_with_a_warning() {
+    let r = warns(
         "- [ ] Go {.signoff type=date}\n",
-        &[("E0014", 1, 20, "type=date")],
+        &[("W0007", 1, 20, "type=date")],
     );
     insta::assert_snapshot!(r);
 }

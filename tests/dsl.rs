@@ -579,7 +579,9 @@ Read the runbook first.
 
 #[test]
 fn an_attribute_block_pins_the_id_and_overrides_kind() {
-    let spec = clean(
+    // DESIGN.md's example block, every attribute at once: a sign-off, so its `type=`
+    // has no effect, and the parser says so.
+    let parsed = parse_ok(
         "# T\n\n## S\n\n\
          - [ ] Everything at once {#all .optional .signoff type=date role=sre}\n\
          - [ ] Smoke tests pass {#smoke}\n\
@@ -589,6 +591,9 @@ fn an_attribute_block_pins_the_id_and_overrides_kind() {
          - [ ] Reviewer: ___ {.task}\n\
          - [ ] Signed by the team {.signoff}\n",
     );
+    let codes: Vec<_> = parsed.warnings.iter().map(|w| (w.code.as_str(), w.location.line)).collect();
+    assert_eq!(codes, [("W0007", 5)]);
+    let spec = parsed.spec;
     let all = item(&spec, "s/all");
     assert_eq!(
         all.text(),
@@ -903,7 +908,11 @@ fn repeated_ids_get_suffixes_and_a_warning_naming_both_lines() {
     assert_eq!(codes, ["W0005", "W0005"]);
     let first = &parsed.warnings[0];
     assert_eq!(first.location.line, 7);
-    assert!(first.message.contains("lines 5 and 7"), "{}", first.message);
+    assert!(
+        first.message.contains("on line 7 is already used on line 5"),
+        "{}",
+        first.message
+    );
     assert!(
         first.message.contains("checks/tests-pass-2"),
         "{}",
@@ -918,7 +927,7 @@ fn repeated_ids_get_suffixes_and_a_warning_naming_both_lines() {
     let second = &parsed.warnings[1];
     assert_eq!(second.location.line, 8);
     assert!(
-        second.message.contains("lines 5 and 8"),
+        second.message.contains("on line 8 is already used on line 5"),
         "{}",
         second.message
     );
@@ -948,7 +957,11 @@ fn strict_mode_makes_repeated_ids_errors() {
     let d = &err.diagnostics()[0];
     assert!(d.is_error());
     assert_eq!((d.location.line, d.location.column), (4, 1));
-    assert!(d.message.contains("lines 3 and 4"), "{}", d.message);
+    assert!(
+        d.message.contains("on line 4 is already used on line 3"),
+        "{}",
+        d.message
+    );
     assert_eq!(d.related[0].location.line, 3);
     // The same source is fine by default, and strict mode is fine without repeats.
     assert!(parse(source, &ParseOptions::new("t.md")).is_ok());

@@ -346,7 +346,8 @@ fn an_older_document_migrates_by_id_and_keeps_what_it_cannot_place() {
     assert_eq!(state.get("new-canary-check").unwrap(), &ItemState::Pending);
 
     // Only `target` needed a reset: `owner`'s task events do not fit a field, so the fold
-    // already left it empty. The reset voids the approval, which covered `target`.
+    // already left it empty. The approval is voided: it was given before the checklist
+    // added `new-canary-check` to what it covers (and retyped `owner` and `target`).
     let new = &state.events()[5..];
     assert_eq!(new.len(), 2, "{new:#?}");
     assert_eq!(
@@ -371,10 +372,21 @@ fn an_older_document_migrates_by_id_and_keeps_what_it_cannot_place() {
             new[1].action,
             new[1].item.as_str(),
             new[1].cause,
+            new[1].value.as_deref(),
             new[1].revision
         ),
-        (Action::Void, "lead-approval", Some(new[0].seq), 6)
+        (
+            Action::Void,
+            "lead-approval",
+            None,
+            Some("new-canary-check"),
+            6
+        )
     );
+    assert!(matches!(
+        state.get("lead-approval").unwrap(),
+        ItemState::Unsigned { voided: Some(v) } if v.because == "new-canary-check" && v.event.is_none()
+    ));
     assert_eq!(state.revision(), 6);
     verify_chain(state.events()).unwrap();
 

@@ -31,7 +31,8 @@ pub fn action(action: Action, paint: &Paint) -> String {
 /// What else the event records: value, role, reason, evidence, waiver, cause.
 pub fn details(e: &Event) -> String {
     let mut s = String::new();
-    if let Some(value) = &e.value {
+    // A `void` event's value names the covered item, which its reason already says.
+    if let Some(value) = e.value.as_ref().filter(|_| e.action != Action::Void) {
         s.push_str(&format!(" = {}", one_line(value)));
     }
     if let Some(role) = &e.role {

@@ -346,12 +346,12 @@ fn production_deployment_walk_through() {
         );
     }
     let md = s.on("render", SEED, &[]).code(0).stdout;
-    assert!(md.contains("- [x] Linting passes with no errors\n  - done by ana, 2026-11-26 "));
+    assert!(md.contains("- [x] Linting passes with no errors\n  > done by ana, 2026-11-26 "));
     assert!(md.contains("- [ ] E2E tests passing\n"));
     assert!(md.contains(
-        "- [~] VPC configured (if applicable)\n  - not applicable: runs on the shared platform VPC"
+        "- [~] VPC configured (if applicable)\n  > not applicable: runs on the shared platform VPC"
     ));
-    assert!(md.contains("- [ ] Technical Lead Approval: ________________\n  - approval voided:"));
+    assert!(md.contains("- [ ] Technical Lead Approval: ________________\n  > approval voided:"));
     s.on("render", SEED, &["-o", "rendered.md"]).code(0);
     assert_eq!(std::fs::read_to_string(s.path("rendered.md")).unwrap(), md);
     insta::assert_snapshot!("final_status", s.on("status", SEED, &[]).code(0).stdout);

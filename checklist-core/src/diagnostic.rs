@@ -101,6 +101,8 @@ codes! {
     RepeatedId = "W0005", Warning, "repeated item id";
     /// A `[x]` on a field or sign-off: the parser cannot know the value or signer.
     CheckedFieldIgnored = "W0006", Warning, "checked field or sign-off starts empty";
+    /// An attribute that has no effect where it is (`type=` on a sign-off).
+    IgnoredAttribute = "W0007", Warning, "attribute ignored";
 }
 
 impl fmt::Display for Code {

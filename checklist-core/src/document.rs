@@ -352,7 +352,7 @@ impl<'s> State<'s> {
             });
         }
         if doc.checklist.digest == spec.digest() {
-            let mut state = State::replay(spec, doc.events)?.with_clock(clock);
+            let mut state = State::fold_verified(spec, doc.events).with_clock(clock);
             // Same spec: the stored states must be exactly the fold of the log, for exactly
             // this checklist's ids (equal counts plus every id present = no extra ids).
             if doc.items.len() != spec.items().len() {
@@ -423,15 +423,24 @@ fn migrate<'s>(
             report.added.push(item.id().to_string());
         }
     }
-    let mut state = State::replay(spec, doc.events)?.with_clock(clock);
+    let mut state = State::fold_verified(spec, doc.events).with_clock(clock);
     state.orphans = orphans;
     // Only items whose folded state still does not fit need a reset: an item retyped
     // task -> field has task events that the fold already skipped.
     let needs_reset: Vec<ItemIndex> = retyped
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|&i| state.item(i) != &ItemState::initial(spec.item(i).kind(), spec.item(i).mark()))
         .collect();
-    state.reset_items(&needs_reset, "the checklist changed this item's kind or type");
+    // An approval covers what was there when it was given: an item added to (or retyped
+    // in) what it covers voids it, as a change to a covered item would.
+    let changed: Vec<ItemIndex> = report
+        .added
+        .iter()
+        .filter_map(|id| spec.index_of(id))
+        .chain(retyped.iter().copied())
+        .collect();
+    state.migrate_items(&needs_reset, &changed);
     Ok(Loaded {
         state,
         migration: Some(report),
@@ -454,7 +463,10 @@ fn fits(kind: &ItemKind, stored: &ItemState) -> bool {
 
 /// The JSON Schema of any state document.
 pub fn generic_schema() -> serde_json::Value {
-    schemars::schema_for!(Document).to_value()
+    let mut schema = schemars::schema_for!(Document).to_value();
+    // The loader reads exactly one format; say so, so the schema refuses what it refuses.
+    schema["properties"]["format"]["const"] = serde_json::Value::String(FORMAT.to_string());
+    schema
 }
 
 /// The JSON Schema of the state document of one checklist: `items` has exactly this

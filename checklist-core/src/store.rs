@@ -218,7 +218,28 @@ impl FileStore {
                 found: found.unwrap_or(0),
             });
         }
+        self.remove_stale_temp_files();
         self.write_atomically(state.to_json().as_bytes())
+    }
+
+    /// Temp files left by writers that died mid-save. Only a writer holding the lock
+    /// creates one, and we hold it now, so every temp file there is stale.
+    fn remove_stale_temp_files(&self) {
+        let dir = match self.path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let prefix = format!(
+            ".{}.tmp-",
+            self.path.file_name().unwrap_or_default().to_string_lossy()
+        );
+        if let Ok(entries) = fs::read_dir(&dir) {
+            for entry in entries.flatten() {
+                if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                    let _ = fs::remove_file(entry.path());
+                }
+            }
+        }
     }
 
     /// Loads, applies `change` and saves, holding the file's lock throughout, so

@@ -892,9 +892,10 @@ impl<'s> Walker<'s> {
             && (signoff || role.is_some())
         {
             self.diag(
-                Code::MisplacedAttribute,
+                Code::IgnoredAttribute,
                 span,
-                "a sign-off has no value type".into(),
+                "`type=` is ignored: this item is a sign-off, and a sign-off has no value type"
+                    .into(),
                 "drop `type=`, or drop `.signoff` / `role=` to make this a field",
             );
         }

@@ -93,7 +93,8 @@ pub struct Event {
     /// The reason, note or comment given with the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// The value filled in (fields).
+    /// The value filled in (`fill`); for `void`, the id of the covered item whose change
+    /// voided the approval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Evidence from an automated check.

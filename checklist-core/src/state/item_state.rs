@@ -93,8 +93,10 @@ pub struct Waiver {
 pub struct Voided {
     /// The covered item whose change voided the approval.
     pub because: String,
-    /// The event that changed it.
-    pub event: u64,
+    /// The event that changed it; none when the item was added to or retyped in the
+    /// checklist itself (a state migrated to a newer checklist).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<u64>,
     /// When.
     pub at: DateTime<Utc>,
 }

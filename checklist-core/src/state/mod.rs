@@ -117,6 +117,11 @@ impl<'s> State<'s> {
     /// item's kind (the checklist changed since), leave the items alone.
     pub fn replay(spec: &'s Spec, events: Vec<Event>) -> Result<Self, ChainError> {
         verify_chain(&events)?;
+        Ok(State::fold_verified(spec, events))
+    }
+
+    /// [`State::replay`] of a log the caller has already verified.
+    pub(crate) fn fold_verified(spec: &'s Spec, events: Vec<Event>) -> Self {
         let mut state = State::new(spec);
         state.events.reserve(events.len());
         for event in events {
@@ -124,7 +129,7 @@ impl<'s> State<'s> {
             state.revision = event.revision;
             state.events.push(event);
         }
-        Ok(state)
+        state
     }
 
     /// The spec this state is for.
@@ -598,7 +603,7 @@ impl<'s> State<'s> {
             cause: None,
             hash: String::new(),
         });
-        self.void_covering(index, actor.name(), cause_seq, revision, at);
+        self.void_covering(index, actor.name(), Some(cause_seq), revision, at);
         self.revision = revision;
         Change {
             revision,
@@ -607,10 +612,22 @@ impl<'s> State<'s> {
     }
 
     /// After a change to `index`, voids every approved sign-off that covers it.
-    fn void_covering(&mut self, index: ItemIndex, actor: &str, cause: u64, revision: u64, at: DateTime<Utc>) {
+    fn void_covering(
+        &mut self,
+        index: ItemIndex,
+        actor: &str,
+        cause: Option<u64>,
+        revision: u64,
+        at: DateTime<Utc>,
+    ) {
         if !self.spec.is_covered(index) {
             return;
         }
+        let because = self.spec.item(index).id();
+        let reason = match cause {
+            Some(_) => format!("`{because}` changed after the approval"),
+            None => format!("the checklist added or changed `{because}` after the approval"),
+        };
         for &s in self.spec.signoffs() {
             if self.items[s.get()].status() != Status::Approved {
                 continue;
@@ -624,16 +641,13 @@ impl<'s> State<'s> {
                 action: Action::Void,
                 from: Status::Approved,
                 to: Status::Unsigned,
-                reason: Some(format!(
-                    "`{}` changed after the approval",
-                    self.spec.item(index).id()
-                )),
-                value: None,
+                reason: Some(reason.clone()),
+                value: Some(because.to_string()),
                 evidence: None,
                 role: None,
                 approver: None,
                 expires: None,
-                cause: Some(cause),
+                cause,
                 hash: String::new(),
             });
         }
@@ -647,20 +661,31 @@ impl<'s> State<'s> {
         self.events.push(event);
     }
 
-    /// Appends `reset` events, as one revision, for items whose kind or type changed
-    /// under a state made for an older checklist.
-    pub(crate) fn reset_items(&mut self, indices: &[ItemIndex], reason: &str) {
-        if indices.is_empty() {
+    /// Brings a state made for an older checklist up to date, as one revision: `reset`
+    /// events for items whose kind or type changed, and `void` events for approvals
+    /// that no longer cover what they did (an item they cover was added or retyped).
+    /// Does nothing when there is nothing to record.
+    pub(crate) fn migrate_items(&mut self, reset: &[ItemIndex], changed: &[ItemIndex]) {
+        let voids = changed
+            .iter()
+            .copied()
+            .find(|&i| self.spec.is_covered(i))
+            .filter(|_| {
+                self.spec
+                    .signoffs()
+                    .iter()
+                    .any(|&s| self.items[s.get()].status() == Status::Approved)
+            });
+        if reset.is_empty() && voids.is_none() {
             return;
         }
         let now = self.clock.now();
         let at = self.events.last().map_or(now, |e| e.at.max(now));
         let revision = self.revision + 1;
-        for &i in indices {
+        for &i in reset {
             let item = self.spec.item(i);
-            let seq = self.events.len() as u64 + 1;
             self.push(Event {
-                seq,
+                seq: self.events.len() as u64 + 1,
                 revision,
                 at,
                 actor: "checklist".to_string(),
@@ -668,7 +693,7 @@ impl<'s> State<'s> {
                 action: Action::Reset,
                 from: self.items[i.get()].status(),
                 to: ItemState::initial(item.kind(), item.mark()).status(),
-                reason: Some(reason.to_string()),
+                reason: Some("the checklist changed this item's kind or type".to_string()),
                 value: None,
                 evidence: None,
                 role: None,
@@ -677,7 +702,9 @@ impl<'s> State<'s> {
                 cause: None,
                 hash: String::new(),
             });
-            self.void_covering(i, "checklist", seq, revision, at);
+        }
+        if let Some(i) = voids {
+            self.void_covering(i, "checklist", None, revision, at);
         }
         self.revision = revision;
     }
@@ -726,12 +753,18 @@ impl<'s> State<'s> {
             },
             Status::Unsigned => ItemState::Unsigned {
                 voided: (e.action == Action::Void).then(|| Voided {
+                    // `value` names the covered item; logs written before it did name it
+                    // through the cause event only.
                     because: e
-                        .cause
-                        .and_then(|c| self.events.get(c as usize - 1))
-                        .map(|cause| cause.item.clone())
+                        .value
+                        .clone()
+                        .or_else(|| {
+                            e.cause
+                                .and_then(|c| self.events.get((c as usize).checked_sub(1)?))
+                                .map(|cause| cause.item.clone())
+                        })
                         .unwrap_or_default(),
-                    event: e.cause.unwrap_or_default(),
+                    event: e.cause,
                     at: e.at,
                 }),
             },

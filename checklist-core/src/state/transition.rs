@@ -179,7 +179,9 @@ pub enum Refusal {
     #[error("a reason is required")]
     ReasonRequired,
     /// A required task was skipped without a waiver.
-    #[error("it is required, so marking it not applicable is a waiver, which needs an approver")]
+    #[error(
+        "a waiver needs a named approver (a required item is marked not applicable only under a waiver)"
+    )]
     WaiverRequired,
     /// The waiver's approver is the actor who asked for it.
     #[error("`{actor}` cannot approve a waiver they asked for")]
