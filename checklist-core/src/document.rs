@@ -142,6 +142,30 @@ impl fmt::Display for Migration {
     }
 }
 
+/// Resource limits for loading a state document. Documents beyond them fail with
+/// [`StateError::Limit`] naming the limit, instead of exhausting memory. The defaults are
+/// far above any real run; raise them with struct update syntax:
+/// `LoadLimits { max_bytes: 1 << 30, ..LoadLimits::default() }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadLimits {
+    /// Largest document in bytes (default 256 MiB).
+    pub max_bytes: usize,
+    /// Longest single text (an actor, a reason, a value...) in bytes (default 1 MiB).
+    pub max_text_bytes: usize,
+    /// Most events in the log (default 10,000,000).
+    pub max_events: usize,
+}
+
+impl Default for LoadLimits {
+    fn default() -> Self {
+        LoadLimits {
+            max_bytes: 256 << 20,
+            max_text_bytes: 1 << 20,
+            max_events: 10_000_000,
+        }
+    }
+}
+
 /// Why a state document cannot be loaded.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -187,6 +211,27 @@ pub enum StateError {
         /// The item.
         item: String,
     },
+    /// The document exceeds one of the [`LoadLimits`].
+    #[error("the state file's {what} is {size}, more than the limit of {limit}; raise `LoadLimits::{field}` if it is genuine")]
+    Limit {
+        /// What is too big.
+        what: &'static str,
+        /// How big it is.
+        size: usize,
+        /// The limit.
+        limit: usize,
+        /// The `LoadLimits` field that sets it.
+        field: &'static str,
+    },
+    /// An event names an item this checklist does not have, while the document claims to
+    /// be for this exact checklist.
+    #[error("event #{seq} names the item `{item}`, which this checklist does not have")]
+    UnknownItem {
+        /// The event.
+        seq: u64,
+        /// The id it names.
+        item: String,
+    },
     /// The document lacks an item the checklist has, or has one it lacks, while claiming
     /// to be for this exact checklist.
     #[error("the state file claims to be for this checklist but its items differ: `{item}`")]
@@ -203,7 +248,14 @@ impl StateError {
             StateError::Json { .. } => "restore the file from a backup or version control",
             StateError::Format { .. } => "use the version of checklist that wrote the file",
             StateError::WrongChecklist { .. } => "pass the state file that belongs to this checklist",
-            StateError::Chain(_) | StateError::Revision { .. } | StateError::Mismatch { .. } | StateError::Items { .. } => {
+            StateError::Limit { .. } => {
+                "if the file is genuine, load it with larger `LoadLimits`; otherwise restore it from a backup"
+            }
+            StateError::Chain(_)
+            | StateError::Revision { .. }
+            | StateError::Mismatch { .. }
+            | StateError::Items { .. }
+            | StateError::UnknownItem { .. } => {
                 "the file was changed outside checklist; restore it from a backup or version control"
             }
         }
@@ -271,6 +323,48 @@ impl Serialize for State<'_> {
     }
 }
 
+impl Document {
+    /// Parses a document, enforcing `limits` (size first, before anything is allocated
+    /// for it; then the log length and every text).
+    pub fn from_json(json: &str, limits: &LoadLimits) -> Result<Document, StateError> {
+        check_limit("size in bytes", json.len(), limits.max_bytes, "max_bytes")?;
+        let doc: Document = serde_json::from_str(json).map_err(|e| StateError::Json {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })?;
+        doc.check_limits(limits)?;
+        Ok(doc)
+    }
+
+    /// Checks the log length and the length of every text against `limits`.
+    pub fn check_limits(&self, limits: &LoadLimits) -> Result<(), StateError> {
+        check_limit("number of events", self.events.len(), limits.max_events, "max_events")?;
+        let longest = self
+            .items
+            .iter()
+            .chain(&self.orphans)
+            .flat_map(|(id, state)| std::iter::once(id.as_str()).chain(state.texts()))
+            .chain(self.events.iter().flat_map(Event::texts))
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        check_limit("longest text in bytes", longest, limits.max_text_bytes, "max_text_bytes")
+    }
+}
+
+fn check_limit(what: &'static str, size: usize, limit: usize, field: &'static str) -> Result<(), StateError> {
+    if size > limit {
+        return Err(StateError::Limit {
+            what,
+            size,
+            limit,
+            field,
+        });
+    }
+    Ok(())
+}
+
 impl<'s> State<'s> {
     /// The state document as pretty-printed JSON (two-space indent, trailing newline).
     ///
@@ -313,11 +407,16 @@ impl<'s> State<'s> {
 
     /// Parses and loads a state document for `spec`.
     pub fn from_json(spec: &'s Spec, json: &str) -> Result<Loaded<'s>, StateError> {
-        let doc: Document = serde_json::from_str(json).map_err(|e| StateError::Json {
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })?;
+        State::from_json_with_limits(spec, json, &LoadLimits::default())
+    }
+
+    /// [`State::from_json`] with explicit resource limits.
+    pub fn from_json_with_limits(
+        spec: &'s Spec,
+        json: &str,
+        limits: &LoadLimits,
+    ) -> Result<Loaded<'s>, StateError> {
+        let doc = Document::from_json(json, limits)?;
         State::from_document(spec, doc)
     }
 
@@ -352,6 +451,14 @@ impl<'s> State<'s> {
             });
         }
         if doc.checklist.digest == spec.digest() {
+            // For this exact checklist every event must name one of its items (a log
+            // migrated from an older checklist may name removed ones; this is not one).
+            if let Some(e) = doc.events.iter().find(|e| spec.index_of(&e.item).is_none()) {
+                return Err(StateError::UnknownItem {
+                    seq: e.seq,
+                    item: e.item.clone(),
+                });
+            }
             let mut state = State::fold_verified(spec, doc.events).with_clock(clock);
             // Same spec: the stored states must be exactly the fold of the log, for exactly
             // this checklist's ids (equal counts plus every id present = no extra ids).

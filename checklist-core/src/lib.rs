@@ -47,7 +47,7 @@ pub use state::{
     Action, Actor, Change, ChainError, Event, ItemState, Refusal, Request, State, Status,
     TransitionError, Voided, Waiver, WaiverRequest, verify_chain,
 };
-pub use document::{Document, Loaded, Migration, StateError};
+pub use document::{Document, LoadLimits, Loaded, Migration, StateError};
 pub use report::{GateReport, Progress, Unmet, UnmetItem};
 pub use store::{FileStore, Store, StoreError, UpdateError};
 pub use value::{InvalidValue, Value};

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::clock::{Clock, SystemClock};
-use crate::document::{Document, Loaded, StateError};
+use crate::document::{Document, LoadLimits, Loaded, StateError};
 use crate::spec::Spec;
 use crate::state::State;
 
@@ -86,6 +86,7 @@ pub trait Store {
 pub struct FileStore {
     path: PathBuf,
     clock: Arc<dyn Clock>,
+    limits: LoadLimits,
 }
 
 impl std::fmt::Debug for FileStore {
@@ -116,6 +117,7 @@ impl FileStore {
         FileStore {
             path: path.into(),
             clock: Arc::new(SystemClock),
+            limits: LoadLimits::default(),
         }
     }
 
@@ -123,6 +125,13 @@ impl FileStore {
     #[must_use]
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// Loads with these resource limits.
+    #[must_use]
+    pub fn with_limits(mut self, limits: LoadLimits) -> Self {
+        self.limits = limits;
         self
     }
 
@@ -158,6 +167,17 @@ impl FileStore {
     }
 
     fn read(&self) -> Result<Option<String>, StoreError> {
+        // Refuse an oversized file before reading it into memory.
+        if let Ok(meta) = fs::metadata(&self.path)
+            && meta.len() > self.limits.max_bytes as u64
+        {
+            return Err(self.state_error(StateError::Limit {
+                what: "size in bytes",
+                size: usize::try_from(meta.len()).unwrap_or(usize::MAX),
+                limit: self.limits.max_bytes,
+                field: "max_bytes",
+            }));
+        }
         match fs::read_to_string(&self.path) {
             Ok(s) => Ok(Some(s)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -310,9 +330,9 @@ impl Store for FileStore {
         let Some(text) = self.read()? else {
             return Ok(None);
         };
-        serde_json::from_str(&text)
+        Document::from_json(&text, &self.limits)
             .map(Some)
-            .map_err(|e| self.state_error(json_error(&e)))
+            .map_err(|e| self.state_error(e))
     }
 
     fn save_state(&self, state: &State<'_>, expected: Option<u64>) -> Result<(), StoreError> {

@@ -120,6 +120,22 @@ pub struct Event {
 pub const GENESIS_HASH: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
 
 impl Event {
+    /// Every text the event holds, for size checks.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        [
+            Some(self.actor.as_str()),
+            Some(self.item.as_str()),
+            Some(self.hash.as_str()),
+            self.reason.as_deref(),
+            self.value.as_deref(),
+            self.evidence.as_deref(),
+            self.role.as_deref(),
+            self.approver.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
     /// Computes this event's hash from the previous one's (its own `hash` is ignored).
     pub fn compute_hash(&self, previous: &str) -> String {
         let mut h = Sha256::new();

@@ -221,6 +221,36 @@ impl ItemState {
         }
     }
 
+    /// Every text the state holds (who, notes, reasons, values...), for size checks.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        let (a, b, c, d): (Option<&str>, Option<&str>, Option<&str>, Option<&str>) = match self {
+            ItemState::Pending | ItemState::Empty => (None, None, None, None),
+            ItemState::Done {
+                by, note, evidence, ..
+            } => (Some(by), note.as_deref(), evidence.as_deref(), None),
+            ItemState::NotApplicable {
+                by, reason, waiver, ..
+            } => (
+                Some(by),
+                reason.as_deref(),
+                waiver.as_ref().map(|w| w.approver.as_str()),
+                None,
+            ),
+            ItemState::Blocked { by, reason, .. } => (Some(by), Some(reason), None, None),
+            ItemState::Filled { by, value, .. } => (Some(by), Some(value), None, None),
+            ItemState::Unsigned { voided } => {
+                (voided.as_ref().map(|v| v.because.as_str()), None, None, None)
+            }
+            ItemState::Approved {
+                by, role, comment, ..
+            } => (Some(by), Some(role), comment.as_deref(), None),
+            ItemState::Rejected {
+                by, role, comment, ..
+            } => (Some(by), Some(role), Some(comment), None),
+        };
+        [a, b, c, d].into_iter().flatten()
+    }
+
     /// The waiver, when this is a waived task.
     pub fn waiver(&self) -> Option<&Waiver> {
         match self {
