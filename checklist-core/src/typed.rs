@@ -136,7 +136,8 @@ handle!(
     GateIndex
 );
 
-/// A field of checklist `C` whose values are of type `T` (a [`FieldKind`]).
+/// A field of checklist `C` of kind `T` ([`Date`], [`Text`], [`Number`], [`Url`],
+/// [`Choice`]).
 pub struct Field<C, T> {
     index: ItemIndex,
     brand: PhantomData<fn() -> (C, T)>,
@@ -176,60 +177,54 @@ impl<C, T> fmt::Debug for Field<C, T> {
     }
 }
 
-/// The value type of a field kind: what [`TypedState::fill`] accepts.
-pub trait FieldKind {
-    /// The Rust type of a value.
-    type Value;
-    /// Converts a value to the library's checked [`Value`].
-    fn to_value(value: Self::Value) -> Value;
-}
-
 /// A date field: filled with a [`chrono::NaiveDate`].
 #[derive(Debug, Clone, Copy)]
 pub enum Date {}
-/// A text field: filled with a `String` (or anything `Into<String>` via [`Text::from`]).
+/// A text field: filled with a `String` or a `&str`.
 #[derive(Debug, Clone, Copy)]
 pub enum Text {}
-/// A number field: filled with an `f64`.
+/// A number field: filled with an `f64`, `i64`, `i32` or `u32`.
 #[derive(Debug, Clone, Copy)]
 pub enum Number {}
-/// A URL field: filled with a `String` that must be an absolute URL.
+/// A URL field: filled with a `String` or `&str` that must be an absolute URL.
 #[derive(Debug, Clone, Copy)]
 pub enum Url {}
-/// An enum field: filled with a `&'static str` that must be one of its values.
+/// An enum field: filled with a `&str` or `String` that must be one of its values.
 #[derive(Debug, Clone, Copy)]
 pub enum Choice {}
 
-impl FieldKind for Date {
-    type Value = NaiveDate;
-    fn to_value(value: NaiveDate) -> Value {
-        Value::Date(value)
+/// What can fill a field of kind `K` ([`Date`], [`Text`], [`Number`], [`Url`],
+/// [`Choice`]): the argument type of [`TypedState::fill`]. A date field takes only a
+/// `NaiveDate`, so passing a string is a compile error rather than a run-time one.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot fill this field: it is a `{K}` field",
+    label = "not a value for a `{K}` field",
+    note = "a `Date` field takes a `chrono::NaiveDate`; `Text` and `Url` fields a `&str` or `String`; a `Number` field an `f64`; a `Choice` field a `&str`"
+)]
+pub trait FieldValue<K> {
+    /// The library's value for it (checked against the field's type when filled).
+    fn into_value(self) -> Value;
+}
+
+impl FieldValue<Date> for NaiveDate {
+    fn into_value(self) -> Value {
+        Value::Date(self)
     }
 }
-impl FieldKind for Text {
-    type Value = String;
-    fn to_value(value: String) -> Value {
-        Value::Text(value)
-    }
+
+macro_rules! field_values {
+    ($kind:ty => $variant:ident: $($t:ty),*) => {
+        $(impl FieldValue<$kind> for $t {
+            fn into_value(self) -> Value {
+                Value::$variant(self.to_string())
+            }
+        })*
+    };
 }
-impl FieldKind for Number {
-    type Value = f64;
-    fn to_value(value: f64) -> Value {
-        Value::Number(value.to_string())
-    }
-}
-impl FieldKind for Url {
-    type Value = String;
-    fn to_value(value: String) -> Value {
-        Value::Url(value)
-    }
-}
-impl FieldKind for Choice {
-    type Value = &'static str;
-    fn to_value(value: &'static str) -> Value {
-        Value::Enum(value.to_string())
-    }
-}
+field_values!(Text => Text: String, &str);
+field_values!(Url => Url: String, &str);
+field_values!(Choice => Enum: String, &str);
+field_values!(Number => Number: f64, i64, i32, u32);
 
 /// The state of a run of checklist `C`, driven through typed handles.
 ///
@@ -403,14 +398,15 @@ impl<C: Checklist> TypedState<C> {
         self.state.reopen(task.index, actor, reason)
     }
 
-    /// Field: → filled with a value of its type (a `NaiveDate` for a date field).
-    pub fn fill<T: FieldKind>(
+    /// Field: → filled with a value of its type: a `NaiveDate` for a date field (a string
+    /// does not compile), a `&str` or `String` for text, an `f64` for a number.
+    pub fn fill<T>(
         &mut self,
         field: Field<C, T>,
         actor: &Actor,
-        value: T::Value,
+        value: impl FieldValue<T>,
     ) -> Result<Change, TransitionError> {
-        self.state.fill_value(field.index, actor, T::to_value(value))
+        self.state.fill_value(field.index, actor, value.into_value())
     }
 
     /// Field: filled → empty.
