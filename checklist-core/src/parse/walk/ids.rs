@@ -1,0 +1,155 @@
+//! Unique ids: a repeated item or section id gets `-2`, `-3`... with a warning naming
+//! both lines (an error in strict mode, or when a pinned id is involved).
+
+use super::*;
+
+impl Walker<'_> {
+    pub(super) fn unique_item_id(
+        &mut self,
+        id: String,
+        pinned: bool,
+        index: ItemIndex,
+        location: &Location,
+    ) -> String {
+        let first_pinned = self.pinned_ids.contains(&(true, id.clone()));
+        if pinned {
+            self.pinned_ids.insert((true, id.clone()));
+        }
+        let first = match self.item_ids.entry(id.clone()) {
+            Entry::Vacant(v) => {
+                v.insert(index);
+                return id;
+            }
+            Entry::Occupied(o) => *o.get(),
+        };
+        let first_loc = self.items[first.get()].location.clone();
+        let id = self.claim_suffixed(false, &id, |w, candidate| {
+            match w.item_ids.entry(candidate.to_string()) {
+                Entry::Vacant(v) => {
+                    v.insert(index);
+                    true
+                }
+                Entry::Occupied(_) => false,
+            }
+        });
+        self.repeated(
+            "item",
+            (pinned, first_pinned),
+            &id,
+            location,
+            first_loc,
+            self.items[first.get()].label.clone(),
+        );
+        id
+    }
+
+    pub(super) fn unique_section_id(
+        &mut self,
+        id: String,
+        pinned: bool,
+        index: SectionIndex,
+        location: &Location,
+    ) -> String {
+        let first_pinned = self.pinned_ids.contains(&(false, id.clone()));
+        if pinned {
+            self.pinned_ids.insert((false, id.clone()));
+        }
+        let first = match self.section_ids.entry(id.clone()) {
+            Entry::Vacant(v) => {
+                v.insert(index);
+                return id;
+            }
+            Entry::Occupied(o) => *o.get(),
+        };
+        let first_loc = self.sections[first.get()].location.clone();
+        let id = self.claim_suffixed(true, &id, |w, candidate| {
+            match w.section_ids.entry(candidate.to_string()) {
+                Entry::Vacant(v) => {
+                    v.insert(index);
+                    true
+                }
+                Entry::Occupied(_) => false,
+            }
+        });
+        self.repeated(
+            "section",
+            (pinned, first_pinned),
+            &id,
+            location,
+            first_loc,
+            self.sections[first.get()].title.clone(),
+        );
+        id
+    }
+
+    fn claim_suffixed(
+        &mut self,
+        section: bool,
+        id: &str,
+        mut claim: impl FnMut(&mut Self, &str) -> bool,
+    ) -> String {
+        // Ids are never released, so every suffix below the one remembered for `id` is
+        // taken: starting there gives the same answer as starting at 2, in linear time.
+        let key = (section, id.to_string());
+        let mut n = self.next_suffix.get(&key).copied().unwrap_or(2);
+        loop {
+            let candidate = format!("{id}-{n}");
+            if claim(self, &candidate) {
+                self.next_suffix.insert(key, n + 1);
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+
+    fn repeated(
+        &mut self,
+        what: &str,
+        (pinned, first_pinned): (bool, bool),
+        new_id: &str,
+        location: &Location,
+        first: Location,
+        first_text: String,
+    ) {
+        let original = new_id.rsplit_once('-').map_or(new_id, |(a, _)| a);
+        let error = self.strict || pinned || first_pinned;
+        let (code, severity) = if error {
+            (Code::DuplicateId, Severity::Error)
+        } else {
+            (Code::RepeatedId, Severity::Warning)
+        };
+        let own = original.rsplit('/').next().unwrap_or(original);
+        let message = if pinned {
+            format!("the pinned id `{original}` is already used")
+        } else if first_pinned {
+            format!(
+                "the {what} id `{original}` is pinned on line {}, so this {what} cannot have it",
+                first.line
+            )
+        } else if error {
+            format!(
+                "the {what} id `{original}` on line {} is already used on line {}",
+                location.line, first.line
+            )
+        } else {
+            format!(
+                "the {what} id `{original}` on line {} is already used on line {}; this one becomes `{new_id}`",
+                location.line, first.line
+            )
+        };
+        self.diags.push(Diagnostic {
+            severity,
+            code,
+            message,
+            location: location.clone(),
+            help: Some(format!(
+                "give one of them its own id with an attribute block, e.g. `{{#{own}-{}}}`",
+                if what == "item" { "again" } else { "more" }
+            )),
+            related: vec![Related {
+                location: first,
+                message: format!("first used by `{first_text}`"),
+            }],
+        });
+    }
+}

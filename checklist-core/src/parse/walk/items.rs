@@ -1,0 +1,388 @@
+//! Items: when a list item's own text ends, decide whether it is a task and what kind,
+//! then create it with its id path, parent and ordered-step position.
+
+use super::*;
+
+impl Walker<'_> {
+    pub(super) fn finish_item_text(&mut self) {
+        let Some(Frame::Item(f)) = self.frames.last_mut() else {
+            return;
+        };
+        f.collecting = false;
+        let inline = std::mem::take(&mut f.inline);
+        let mut mark = f.mark.take();
+        let item_start = f.start;
+        let raw_range = inline.range.clone().unwrap_or(item_start..item_start);
+        let raw = &self.src[raw_range.clone()];
+        let mut text = inline.text;
+        if mark.is_none() {
+            let after = raw.as_bytes().get(3);
+            if raw.starts_with("[~]") && after.is_none_or(|b| b.is_ascii_whitespace()) {
+                mark = Some((Mark::NotApplicable, raw_range.start..raw_range.start + 3));
+                text = text
+                    .strip_prefix("[~]")
+                    .unwrap_or(&text)
+                    .trim_start()
+                    .to_string();
+            }
+        }
+        let Some((mark, box_span)) = mark else {
+            // A plain bullet: its text names the group for tasks nested in it.
+            if item_text::looks_like_box(raw) {
+                let end = raw_range.start + raw.find(']').map_or(1, |i| i + 1);
+                self.diag(
+                    Code::NotATask,
+                    raw_range.start..end,
+                    "this list item looks like a task but Markdown does not read it as one".into(),
+                    "a box is `[ ]`, `[x]` or `[~]` followed by a space and the text",
+                );
+            }
+            if let Some(Frame::Item(f)) = self.frames.last_mut() {
+                f.segment = Some(slugify(&text));
+            }
+            return;
+        };
+        let raw_text_range = if box_span.start == raw_range.start {
+            // `[~]` is inside the inline text; the rest starts after it.
+            (box_span.end).min(raw_range.end)..raw_range.end
+        } else {
+            raw_range.clone()
+        };
+        self.create_item(ItemSource {
+            start: item_start,
+            mark,
+            box_span,
+            raw: raw_text_range,
+            text,
+        });
+    }
+
+    fn create_item(&mut self, src: ItemSource) {
+        if self.items.len() >= self.limits.max_items {
+            if !self.items_reported {
+                self.items_reported = true;
+                self.diag(
+                    Code::LimitExceeded,
+                    src.start..src.start + 1,
+                    format!(
+                        "the checklist has more than the limit of {} items",
+                        self.limits.max_items
+                    ),
+                    "split the checklist, or raise `Limits::max_items`",
+                );
+            }
+            return;
+        }
+        if self.frames.len() > self.limits.max_depth {
+            return; // reported once when the depth was first exceeded
+        }
+        let raw = &self.src[src.raw.clone()];
+        let mut text = src.text;
+        let mut attrs = vec![];
+        match attributes::find_trailing(raw) {
+            Trailing::Block { range, content } => {
+                let abs = src.raw.start + range.start + 1;
+                match attributes::parse(content) {
+                    Ok(parsed) => {
+                        attrs = parsed
+                            .into_iter()
+                            .map(|a| (a.attribute, abs + a.range.start..abs + a.range.end))
+                            .collect();
+                    }
+                    Err(e) => self.diag(
+                        Code::UnreadableAttributes,
+                        abs + e.offset..abs + e.offset + 1,
+                        format!("cannot read this attribute block: {}", e.message),
+                        "write attributes as `{#id .optional .signoff type=date role=sre}`",
+                    ),
+                }
+                cut_trailing_brace(&mut text);
+            }
+            Trailing::Unclosed { start } => {
+                self.unclosed(src.raw.start + start);
+                cut_trailing_brace(&mut text);
+            }
+            Trailing::None => {}
+        }
+        if text.len() > self.limits.max_text_bytes {
+            self.text_too_long(src.start..src.start + 1, text.len());
+            return;
+        }
+        let shape = item_text::shape(&text);
+        let section = *self
+            .section_stack
+            .last()
+            .unwrap_or(&SectionIndex::from_raw(0));
+        let item_span = src.start..src.raw.end.max(src.box_span.end);
+        let decided = self.decide_kind(&shape, &attrs, section, item_span.clone());
+        let own = decided.pin.clone().unwrap_or_else(|| {
+            let s = slugify(&shape.label);
+            if s.is_empty() { "item".into() } else { s }
+        });
+        // Path: section, then every enclosing list item (parent task or grouping bullet).
+        let mut id = self.sections[section.get()].id.clone();
+        let mut parent = None;
+        for frame in &self.frames[..self.frames.len() - 1] {
+            if let Frame::Item(f) = frame {
+                if let Some(seg) = f.segment.as_deref().filter(|s| !s.is_empty()) {
+                    id = join(&id, seg);
+                }
+                if f.item.is_some() {
+                    parent = f.item;
+                }
+            }
+        }
+        let id = join(&id, &own);
+        if id.len() > self.limits.max_text_bytes {
+            self.text_too_long(item_span, id.len());
+            return;
+        }
+        let index = ItemIndex::from_usize(self.items.len());
+        let location = self.loc(item_span.clone());
+        let id = self.unique_item_id(id, decided.pin.is_some(), index, &location);
+        let own_segment = id.rsplit('/').next().unwrap_or("").to_string();
+        let step = self.next_step(index);
+        let line_end = self.src[src.raw.end..]
+            .find(['\n', '\r'])
+            .map_or(self.src.len(), |i| src.raw.end + i);
+        let line_start = self.src[..src.box_span.start]
+            .rfind(['\n', '\r'])
+            .map_or(0, |i| i + 1);
+        let indent = self.src[line_start..src.box_span.start]
+            .chars()
+            .map(|c| if c == '>' || c == '\t' { c } else { ' ' })
+            .collect();
+        if src.mark == Mark::Checked && !matches!(decided.kind, ItemKind::Task) {
+            self.diag(
+                Code::CheckedFieldIgnored,
+                src.box_span.clone(),
+                format!(
+                    "this {} is checked, but its value or signer is not in the Markdown",
+                    if matches!(decided.kind, ItemKind::SignOff { .. }) {
+                        "sign-off"
+                    } else {
+                        "field"
+                    }
+                ),
+                "it starts empty; fill or approve it through the state, e.g. `checklist fill`",
+            );
+        }
+        self.items.push(Item {
+            index,
+            id,
+            text: shape.text,
+            label: shape.label,
+            kind: decided.kind,
+            optional: decided.optional,
+            mark: src.mark,
+            section,
+            parent,
+            children: vec![],
+            step,
+            location,
+            box_span: src.box_span,
+            line_end,
+            indent,
+        });
+        self.sections[section.get()].items.push(index);
+        if let Some(p) = parent {
+            self.items[p.get()].children.push(index);
+        }
+        if let Some(Frame::Item(f)) = self.frames.last_mut() {
+            f.item = Some(index);
+            f.segment = Some(own_segment);
+        }
+    }
+
+    fn next_step(&mut self, index: ItemIndex) -> Option<Step> {
+        let n = self.frames.len();
+        if n < 2 {
+            return None;
+        }
+        let Frame::List {
+            ordered: true,
+            list_id,
+            next_step,
+            ..
+        } = &mut self.frames[n - 2]
+        else {
+            return None;
+        };
+        let list = *list_id.get_or_insert_with(|| {
+            self.ordered_lists.push(vec![]);
+            u32::try_from(self.ordered_lists.len() - 1).unwrap_or(u32::MAX)
+        });
+        let position = *next_step;
+        *next_step += 1;
+        self.ordered_lists[list as usize].push(index);
+        Some(Step { list, position })
+    }
+
+    fn decide_kind(
+        &mut self,
+        shape: &Shape,
+        attrs: &[(Attribute, Range<usize>)],
+        section: SectionIndex,
+        item_span: Range<usize>,
+    ) -> Decided {
+        let under_signoff = item_text::is_signoff_heading(&self.sections[section.get()].title);
+        let derived_role = || {
+            let base = item_text::strip_approval(&shape.label)
+                .filter(|b| !b.is_empty())
+                .unwrap_or(&shape.label);
+            slugify(base)
+        };
+        let mut kind = if shape.blank {
+            if shape.label.is_empty() {
+                self.diag(
+                    Code::UnlabelledField,
+                    item_span.clone(),
+                    "this field has a blank but no label".into(),
+                    "say what goes in the blank: `- [ ] Release Date: ____`",
+                );
+            }
+            if under_signoff || item_text::strip_approval(&shape.label).is_some() {
+                ItemKind::SignOff {
+                    role: derived_role(),
+                }
+            } else if item_text::has_word(&shape.label, "date") {
+                ItemKind::Field(FieldType::Date)
+            } else {
+                ItemKind::Field(FieldType::Text)
+            }
+        } else {
+            ItemKind::Task
+        };
+        let mut optional = shape.optional_marker;
+        let mut pin = None;
+        let mut force_task = false;
+        let mut field_type: Option<FieldType> = None;
+        let mut type_span = None;
+        let mut task_span = None;
+        let mut role: Option<String> = None;
+        let mut signoff = false;
+        let mut field = false;
+        for (attr, span) in attrs {
+            match attr {
+                Attribute::Id(id) => pin = self.check_pin(id.clone(), span.clone()),
+                Attribute::Class(c) => match c.as_str() {
+                    "optional" => optional = true,
+                    "required" => optional = false,
+                    "signoff" => signoff = true,
+                    "field" => field = true,
+                    "task" => {
+                        force_task = true;
+                        task_span = Some(span.clone());
+                    }
+                    other => self.diag(
+                        Code::UnknownAttribute,
+                        span.clone(),
+                        format!("unknown class `.{other}`"),
+                        "known classes: `.optional`, `.required`, `.task`, `.field`, `.signoff`",
+                    ),
+                },
+                Attribute::Pair(k, v) => match k.as_str() {
+                    "type" => match v.parse::<FieldType>() {
+                        Ok(t) => {
+                            field_type = Some(t);
+                            type_span = Some(span.clone());
+                        }
+                        Err(e) => self.diag(
+                            Code::InvalidFieldType,
+                            span.clone(),
+                            e.to_string(),
+                            "e.g. `type=date`, `type=number` or `type=\"enum(low|high)\"`",
+                        ),
+                    },
+                    "role" => {
+                        if is_slug(v) {
+                            role = Some(v.clone());
+                        } else {
+                            self.diag(
+                                Code::InvalidRole,
+                                span.clone(),
+                                format!("`{v}` is not a valid role"),
+                                &format!(
+                                    "a role is lowercase letters and digits separated by `-`, e.g. `role={}`",
+                                    slugify(v)
+                                ),
+                            );
+                        }
+                    }
+                    other => self.diag(
+                        Code::UnknownAttribute,
+                        span.clone(),
+                        format!("unknown attribute key `{other}`"),
+                        "known keys: `type=` (text, date, number, url, enum(a|b)) and `role=`",
+                    ),
+                },
+            }
+        }
+        // Attributes that contradict each other are refused rather than silently ranked.
+        if let Some(span) = task_span.clone()
+            && (signoff || role.is_some() || field || field_type.is_some())
+        {
+            self.diag(
+                Code::MisplacedAttribute,
+                span,
+                "`.task` contradicts the other attributes of this item".into(),
+                "an item is a task, a field (`.field`, `type=`) or a sign-off (`.signoff`, `role=`): keep one",
+            );
+        }
+        if let Some(span) = type_span.clone()
+            && (signoff || role.is_some())
+        {
+            self.diag(
+                Code::IgnoredAttribute,
+                span,
+                "`type=` is ignored: this item is a sign-off, and a sign-off has no value type"
+                    .into(),
+                "drop `type=`, or drop `.signoff` / `role=` to make this a field",
+            );
+        }
+        if signoff || role.is_some() {
+            kind = ItemKind::SignOff {
+                role: role.unwrap_or_else(derived_role),
+            };
+        } else if let Some(t) = field_type {
+            kind = ItemKind::Field(t);
+        } else if field && !matches!(kind, ItemKind::Field(_)) {
+            kind = ItemKind::Field(if item_text::has_word(&shape.label, "date") {
+                FieldType::Date
+            } else {
+                FieldType::Text
+            });
+        } else if force_task {
+            kind = ItemKind::Task;
+        }
+        if let ItemKind::SignOff { role } = &kind
+            && role.is_empty()
+        {
+            self.diag(
+                Code::InvalidRole,
+                item_span,
+                "this sign-off has no role".into(),
+                "name the role: `{role=technical-lead}`",
+            );
+        }
+        Decided {
+            kind,
+            optional,
+            pin,
+        }
+    }
+}
+
+struct ItemSource {
+    start: usize,
+    mark: Mark,
+    box_span: Range<usize>,
+    raw: Range<usize>,
+    text: String,
+}
+
+struct Decided {
+    kind: ItemKind,
+    optional: bool,
+    pin: Option<String>,
+}
