@@ -39,7 +39,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let deploy = Deploy::gates().deploy;
     let mut run = Deploy::new_state();
 
-    println!("== {} ==", Deploy::spec().title().unwrap_or(Deploy::spec().id()));
+    println!(
+        "== {} ==",
+        Deploy::spec().title().unwrap_or(Deploy::spec().id())
+    );
     let report = run.evaluate(deploy);
     println!("\nBefore anyone starts, the `deploy` gate fails:");
     print_unmet(&report, &run, 1);
@@ -47,21 +50,42 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     // The tech lead cannot sign yet: the sign-off covers the whole deploy gate.
     let tara = Actor::new("tara").with_role("technical-lead");
     if let Err(e) = run.approve(items.sign_off.technical_lead_approval, &tara, None) {
-        println!("\nAn early sign-off is refused:\n  {e}\n  help: {}", e.help());
+        println!(
+            "\nAn early sign-off is refused:\n  {e}\n  help: {}",
+            e.help()
+        );
     }
 
     // CI completes what it can check itself, with evidence.
     let ci = Actor::new("ci-bot");
     let evidence = Some("https://ci.example.com/runs/4711");
     for task in [
-        items.pre_deployment.code_quality.linting_passes_with_no_errors,
-        items.pre_deployment.code_quality.typescript_compilation_successful,
-        items.pre_deployment.code_quality.unit_tests_passing_minimum_80_coverage,
+        items
+            .pre_deployment
+            .code_quality
+            .linting_passes_with_no_errors,
+        items
+            .pre_deployment
+            .code_quality
+            .typescript_compilation_successful,
+        items
+            .pre_deployment
+            .code_quality
+            .unit_tests_passing_minimum_80_coverage,
         items.pre_deployment.code_quality.integration_tests_passing,
         items.pre_deployment.code_quality.e2e_tests_passing,
-        items.infrastructure.container_orchestration.docker_images_scanned_for_vulnerabilities,
-        items.infrastructure.container_orchestration.kubernetes_manifests_validated,
-        items.infrastructure.ci_cd_pipeline.security_scanning_in_pipeline,
+        items
+            .infrastructure
+            .container_orchestration
+            .docker_images_scanned_for_vulnerabilities,
+        items
+            .infrastructure
+            .container_orchestration
+            .kubernetes_manifests_validated,
+        items
+            .infrastructure
+            .ci_cd_pipeline
+            .security_scanning_in_pipeline,
     ] {
         run.complete_with(task, &ci, Some("checked by the pipeline"), evidence)?;
     }
@@ -99,7 +123,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut manual = 0;
     for index in gate_items {
         let item = spec.item(index);
-        if item.kind() == &ItemKind::Task && run.item(index).status() == checklist::Status::Pending {
+        if item.kind() == &ItemKind::Task && run.item(index).status() == checklist::Status::Pending
+        {
             let who = Actor::new(owner_of(item.id()));
             run_state(&mut run).complete(index, &who)?;
             manual += 1;
@@ -112,7 +137,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     run.fill(items.deployment_date.scheduled_date, &ops, date)?;
 
     // Every sign-off by someone holding its role.
-    run.approve(items.sign_off.technical_lead_approval, &tara, Some("reviewed the rollout plan"))?;
+    run.approve(
+        items.sign_off.technical_lead_approval,
+        &tara,
+        Some("reviewed the rollout plan"),
+    )?;
     run.approve(
         items.sign_off.security_team_approval,
         &Actor::new("sam").with_role("security-team"),
@@ -128,7 +157,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let report = run.evaluate(deploy);
     println!(
         "\nThe `deploy` gate {}: {} of {} items resolved.",
-        if report.passed { "passes" } else { "still fails" },
+        if report.passed {
+            "passes"
+        } else {
+            "still fails"
+        },
         report.required - report.unmet.len(),
         report.required
     );

@@ -591,7 +591,11 @@ fn an_attribute_block_pins_the_id_and_overrides_kind() {
          - [ ] Reviewer: ___ {.task}\n\
          - [ ] Signed by the team {.signoff}\n",
     );
-    let codes: Vec<_> = parsed.warnings.iter().map(|w| (w.code.as_str(), w.location.line)).collect();
+    let codes: Vec<_> = parsed
+        .warnings
+        .iter()
+        .map(|w| (w.code.as_str(), w.location.line))
+        .collect();
     assert_eq!(codes, [("W0007", 5)]);
     let spec = parsed.spec;
     let all = item(&spec, "s/all");
@@ -909,7 +913,9 @@ fn repeated_ids_get_suffixes_and_a_warning_naming_both_lines() {
     let first = &parsed.warnings[0];
     assert_eq!(first.location.line, 7);
     assert!(
-        first.message.contains("on line 7 is already used on line 5"),
+        first
+            .message
+            .contains("on line 7 is already used on line 5"),
         "{}",
         first.message
     );
@@ -927,7 +933,9 @@ fn repeated_ids_get_suffixes_and_a_warning_naming_both_lines() {
     let second = &parsed.warnings[1];
     assert_eq!(second.location.line, 8);
     assert!(
-        second.message.contains("on line 8 is already used on line 5"),
+        second
+            .message
+            .contains("on line 8 is already used on line 5"),
         "{}",
         second.message
     );

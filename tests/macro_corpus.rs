@@ -42,7 +42,10 @@ fn build(dir: &Path) -> std::process::Output {
         .arg("build")
         .arg("--quiet")
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", repo().join("target/corpus-macro/target"))
+        .env(
+            "CARGO_TARGET_DIR",
+            repo().join("target/corpus-macro/target"),
+        )
         .output()
         .expect("cargo runs")
 }
@@ -109,8 +112,14 @@ fn corpus_through_the_macro() {
         write_crate(&dir, &[(name.clone(), text)]).unwrap();
         let out = build(&dir);
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success(), "{name} compiled despite a repeated id");
-        assert!(stderr.contains("[E0003]"), "{name}: no duplicate-id error:\n{stderr}");
+        assert!(
+            !out.status.success(),
+            "{name} compiled despite a repeated id"
+        );
+        assert!(
+            stderr.contains("[E0003]"),
+            "{name}: no duplicate-id error:\n{stderr}"
+        );
         for m in messages {
             // The message names both lines: "... on line 864 is already used on line 839".
             assert!(m.matches("line ").count() == 2, "{m}");

@@ -26,20 +26,31 @@ fn clock() -> Arc<FixedClock> {
 fn handles_name_items_by_path() {
     let items = Seed::items();
     let spec = Seed::spec();
-    let linting = items.pre_deployment.code_quality.linting_passes_with_no_errors;
+    let linting = items
+        .pre_deployment
+        .code_quality
+        .linting_passes_with_no_errors;
     assert_eq!(
         spec.item(linting.index()).id(),
         "pre-deployment/code-quality/linting-passes-with-no-errors"
     );
     let date = items.deployment_date.scheduled_date;
-    assert_eq!(spec.item(date.index()).id(), "deployment-date/scheduled-date");
+    assert_eq!(
+        spec.item(date.index()).id(),
+        "deployment-date/scheduled-date"
+    );
     let lead = items.sign_off.technical_lead_approval;
     assert_eq!(
         spec.item(lead.index()).kind(),
-        &ItemKind::SignOff { role: "technical-lead".into() }
+        &ItemKind::SignOff {
+            role: "technical-lead".into()
+        }
     );
     assert_eq!(spec.items().len(), 177);
-    assert_eq!(Gated::spec().gate(Gated::gates().deploy.index()).name(), "deploy");
+    assert_eq!(
+        Gated::spec().gate(Gated::gates().deploy.index()).name(),
+        "deploy"
+    );
 }
 
 /// The walk-through through typed handles and through ids must give the same document.
@@ -52,28 +63,70 @@ fn typed_and_runtime_json_are_byte_identical() {
     let mut runtime = State::new(Gated::spec()).with_clock(clock());
 
     let bot = Actor::new("automation");
-    typed.complete(items.pre_deployment.code_quality.all_code_reviews_completed, &bot).unwrap();
+    typed
+        .complete(
+            items.pre_deployment.code_quality.all_code_reviews_completed,
+            &bot,
+        )
+        .unwrap();
     runtime
-        .complete(Gated::spec().index_of("pre-deployment/code-quality/all-code-reviews-completed").unwrap(), &bot)
+        .complete(
+            Gated::spec()
+                .index_of("pre-deployment/code-quality/all-code-reviews-completed")
+                .unwrap(),
+            &bot,
+        )
         .unwrap();
     typed
-        .skip(items.infrastructure.database.read_replicas_configured, &bot, Some("single primary"))
+        .skip(
+            items.infrastructure.database.read_replicas_configured,
+            &bot,
+            Some("single primary"),
+        )
         .unwrap();
     runtime
-        .skip(Gated::spec().index_of("infrastructure/database/read-replicas-configured").unwrap(), &bot, Some("single primary"))
+        .skip(
+            Gated::spec()
+                .index_of("infrastructure/database/read-replicas-configured")
+                .unwrap(),
+            &bot,
+            Some("single primary"),
+        )
         .unwrap();
     let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-    typed.fill(items.deployment_date.scheduled_date, &bot, day).unwrap();
+    typed
+        .fill(items.deployment_date.scheduled_date, &bot, day)
+        .unwrap();
     runtime
-        .fill(Gated::spec().index_of("deployment-date/scheduled-date").unwrap(), &bot, "2026-12-01")
+        .fill(
+            Gated::spec()
+                .index_of("deployment-date/scheduled-date")
+                .unwrap(),
+            &bot,
+            "2026-12-01",
+        )
         .unwrap();
     typed
-        .fill(items.deployment_date.deployed_by, &bot, "automation".to_string())
+        .fill(
+            items.deployment_date.deployed_by,
+            &bot,
+            "automation".to_string(),
+        )
         .unwrap();
     runtime
-        .fill(Gated::spec().index_of("deployment-date/deployed-by").unwrap(), &bot, "automation")
+        .fill(
+            Gated::spec()
+                .index_of("deployment-date/deployed-by")
+                .unwrap(),
+            &bot,
+            "automation",
+        )
         .unwrap();
-    let early = typed.approve(items.sign_off.technical_lead_approval, &Actor::new("tara").with_role("technical-lead"), None);
+    let early = typed.approve(
+        items.sign_off.technical_lead_approval,
+        &Actor::new("tara").with_role("technical-lead"),
+        None,
+    );
     assert!(early.is_err());
     assert_eq!(typed.to_json(), runtime.to_json());
 }
@@ -81,7 +134,9 @@ fn typed_and_runtime_json_are_byte_identical() {
 #[test]
 fn typed_schema_lists_exactly_the_ids() {
     let schema = schemars::schema_for!(checklist::typed::TypedState<Seed>).to_value();
-    let props = schema["properties"]["items"]["properties"].as_object().unwrap();
+    let props = schema["properties"]["items"]["properties"]
+        .as_object()
+        .unwrap();
     let ids: Vec<&str> = Seed::spec().items().iter().map(|i| i.id()).collect();
     let mut keys: Vec<&str> = props.keys().map(String::as_str).collect();
     let mut expected = ids.clone();

@@ -4,7 +4,10 @@
 
 use assert_cmd::Command;
 
-checklist::checklist!(Gated, "../examples/checklists/production-deployment-gated.md");
+checklist::checklist!(
+    Gated,
+    "../examples/checklists/production-deployment-gated.md"
+);
 
 const FILE: &str = "../examples/checklists/production-deployment-gated.md";
 
@@ -24,7 +27,9 @@ fn typed_schema_lists_exactly_the_ids_the_cli_prints() {
     assert_eq!(printed.len(), 177);
 
     let typed = schemars::schema_for!(checklist::typed::TypedState<Gated>).to_value();
-    let props = typed["properties"]["items"]["properties"].as_object().unwrap();
+    let props = typed["properties"]["items"]["properties"]
+        .as_object()
+        .unwrap();
     let mut typed_ids: Vec<&String> = props.keys().collect();
     let mut cli_ids: Vec<&String> = printed.iter().collect();
     typed_ids.sort();

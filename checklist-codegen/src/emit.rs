@@ -66,7 +66,9 @@ pub(crate) fn expand(input: &Input, loaded: &Loaded, spec: &Spec, plan: &Plan) -
         file,
         summary
     );
-    let module_doc = format!("Generated types of the [`{name}`] checklist: one struct per section, and its gates.");
+    let module_doc = format!(
+        "Generated types of the [`{name}`] checklist: one struct per section, and its gates."
+    );
 
     let structs = plan.sections.iter().map(|s| {
         let ty = ident(&s.type_name);

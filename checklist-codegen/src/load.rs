@@ -92,7 +92,9 @@ pub(crate) fn load(source: &Source, manifest_dir: Option<&Path>) -> Loaded {
                 let rendered = d.render(&label, diags.source_text());
                 let rendered = rendered
                     .strip_prefix("error[")
-                    .map_or(rendered.clone(), |rest| format!("[{}", rest.replacen("]:", "]", 1)));
+                    .map_or(rendered.clone(), |rest| {
+                        format!("[{}", rest.replacen("]:", "]", 1))
+                    });
                 let e = syn::Error::new(span, rendered);
                 match &mut errors {
                     Some(all) => all.combine(e),

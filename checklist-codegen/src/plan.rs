@@ -47,11 +47,11 @@ pub(crate) struct Plan {
 }
 
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-    "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
-    "move", "mut", "pub", "ref", "return", "self", "static", "struct", "super", "trait",
-    "true", "try", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
-    "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "union",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "try", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "union",
 ];
 
 /// Characters outside ASCII are spelled as their code point, so every name is a plain
@@ -150,7 +150,14 @@ pub(crate) fn plan(spec: &Spec, file: &str) -> Result<Plan, Vec<String>> {
             format!("section `{}`", section.id())
         };
         if let Some(prev) = type_names.get(&name) {
-            errors.push(clash(&name, "type", prev, &what, section.location().line, file));
+            errors.push(clash(
+                &name,
+                "type",
+                prev,
+                &what,
+                section.location().line,
+                file,
+            ));
         } else {
             type_names.insert(
                 name.clone(),
@@ -182,15 +189,17 @@ pub(crate) fn plan(spec: &Spec, file: &str) -> Result<Plan, Vec<String>> {
             fields: Vec::new(),
         });
     }
-    let mut claims: Vec<HashMap<String, Claim>> = (0..sections.len()).map(|_| HashMap::new()).collect();
-    let mut add = |errors: &mut Vec<String>, owner: usize, field: FieldPlan, what: String, line: u32| {
-        if let Some(prev) = claims[owner].get(&field.name) {
-            errors.push(clash(&field.name, "field", prev, &what, line, file));
-            return;
-        }
-        claims[owner].insert(field.name.clone(), Claim { what, line });
-        sections[owner].fields.push(field);
-    };
+    let mut claims: Vec<HashMap<String, Claim>> =
+        (0..sections.len()).map(|_| HashMap::new()).collect();
+    let mut add =
+        |errors: &mut Vec<String>, owner: usize, field: FieldPlan, what: String, line: u32| {
+            if let Some(prev) = claims[owner].get(&field.name) {
+                errors.push(clash(&field.name, "field", prev, &what, line, file));
+                return;
+            }
+            claims[owner].insert(field.name.clone(), Claim { what, line });
+            sections[owner].fields.push(field);
+        };
     for section in spec.sections().iter().skip(1) {
         let parent = section.parent().map_or(0, |p| plan_of[&p]);
         let own = section.id().rsplit('/').next().unwrap_or(section.id());
@@ -200,7 +209,11 @@ pub(crate) fn plan(spec: &Spec, file: &str) -> Result<Plan, Vec<String>> {
             parent,
             FieldPlan {
                 name: field_name(own),
-                doc: format!("Section \"{}\" (`{}`).", doc_escape(section.title()), section.id()),
+                doc: format!(
+                    "Section \"{}\" (`{}`).",
+                    doc_escape(section.title()),
+                    section.id()
+                ),
                 kind: FieldKind::Section(me),
             },
             format!("section `{}`", section.id()),
@@ -225,10 +238,9 @@ pub(crate) fn plan(spec: &Spec, file: &str) -> Result<Plan, Vec<String>> {
                 FieldKind::Field(raw, value_kind(t)),
                 format!("Field (type `{t}`)"),
             ),
-            ItemKind::SignOff { role } => (
-                FieldKind::SignOff(raw),
-                format!("Sign-off (role `{role}`)"),
-            ),
+            ItemKind::SignOff { role } => {
+                (FieldKind::SignOff(raw), format!("Sign-off (role `{role}`)"))
+            }
         };
         let doc = format!(
             "{}\n\n{} `{}`{}, {}:{}.",
@@ -256,7 +268,11 @@ pub(crate) fn plan(spec: &Spec, file: &str) -> Result<Plan, Vec<String>> {
         .iter()
         .map(|g| {
             let doc = match g.description() {
-                Some(d) => format!("Gate `{}`: {}.", g.name(), doc_escape(d).trim_end_matches('.')),
+                Some(d) => format!(
+                    "Gate `{}`: {}.",
+                    g.name(),
+                    doc_escape(d).trim_end_matches('.')
+                ),
                 None => format!("Gate `{}`.", g.name()),
             };
             (field_name(g.name()), g.index().get() as u32, doc)
@@ -288,7 +304,10 @@ mod tests {
         assert_eq!(field_name("self"), "self_");
         assert_eq!(field_name("group/task"), "group__task");
         assert_eq!(field_name("überprüfung"), "ufcberprufcfung");
-        assert_eq!(type_name("pre-deployment/code-quality"), "PreDeploymentCodeQuality");
+        assert_eq!(
+            type_name("pre-deployment/code-quality"),
+            "PreDeploymentCodeQuality"
+        );
         assert_eq!(type_name("1-before"), "Section1Before");
         assert_eq!(type_name("self"), "SectionSelf");
     }

@@ -74,7 +74,8 @@ fn errors_expand_to_compile_error_and_never_panic() {
         quote!(),
         quote!(pub Small, inline "## A 1\n- [ ] x\n## A1\n- [ ] y\n"),
     ] {
-        let out = checklist_codegen::expand_in(input, Some(std::path::Path::new("/nonexistent"))).to_string();
+        let out = checklist_codegen::expand_in(input, Some(std::path::Path::new("/nonexistent")))
+            .to_string();
         assert!(out.contains("compile_error"), "{out}");
     }
 }

@@ -264,6 +264,12 @@ impl LineIndex {
     pub fn new(source: &str) -> Self {
         let bytes = source.as_bytes();
         let mut starts = vec![0];
+        if !bytes.contains(&b'\r') {
+            // Only `\n` breaks lines: let `memchr` find them (a byte loop costs several
+            // times more on a large file).
+            starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+            return LineIndex { starts };
+        }
         let mut i = 0;
         while i < bytes.len() {
             match bytes[i] {
@@ -286,6 +292,36 @@ impl LineIndex {
     pub fn locate(&self, source: &str, span: Range<usize>) -> Location {
         let start = floor_char_boundary(source, span.start.min(source.len()));
         let line = self.line(start);
+        self.location(source, span, start, line)
+    }
+
+    /// [`LineIndex::locate`] for a caller that asks in (mostly) source order, like the
+    /// parser: `hint` holds the line of its previous answer, and the few lines after it
+    /// are tried before a binary search over the whole file.
+    pub(crate) fn locate_near(
+        &self,
+        source: &str,
+        span: Range<usize>,
+        hint: &std::cell::Cell<u32>,
+    ) -> Location {
+        let start = floor_char_boundary(source, span.start.min(source.len()));
+        // Line `l` (1-based) holds `start` when it starts at or before it and the next
+        // line starts after it: the same line `LineIndex::line` finds.
+        let holds = |l: usize| {
+            l >= 1
+                && self.starts.get(l - 1).is_some_and(|&s| s <= start)
+                && self.starts.get(l).is_none_or(|&s| s > start)
+        };
+        let from = hint.get() as usize;
+        let line = (from..from + 8).find(|&l| holds(l)).map_or_else(
+            || self.line(start),
+            |l| u32::try_from(l).unwrap_or(u32::MAX),
+        );
+        hint.set(line);
+        self.location(source, span, start, line)
+    }
+
+    fn location(&self, source: &str, span: Range<usize>, start: usize, line: u32) -> Location {
         let line_start = self.starts[line as usize - 1];
         let column = source
             .get(line_start..start)

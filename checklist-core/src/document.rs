@@ -86,10 +86,16 @@ fn unique_keys<'de, D: Deserializer<'de>>(d: D) -> Result<IndexMap<String, ItemS
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut out = IndexMap::with_capacity(map.size_hint().unwrap_or(0).min(1 << 16));
             while let Some((k, v)) = map.next_entry::<String, ItemState>()? {
-                if out.contains_key(&k) {
-                    return Err(de::Error::custom(format!("the item `{k}` appears twice")));
+                // One hash per key: the entry both checks and inserts.
+                match out.entry(k) {
+                    indexmap::map::Entry::Occupied(e) => {
+                        let k = e.key();
+                        return Err(de::Error::custom(format!("the item `{k}` appears twice")));
+                    }
+                    indexmap::map::Entry::Vacant(e) => {
+                        e.insert(v);
+                    }
                 }
-                out.insert(k, v);
             }
             Ok(out)
         }
@@ -171,7 +177,9 @@ impl Default for LoadLimits {
 #[non_exhaustive]
 pub enum StateError {
     /// Not valid JSON, or not the document's shape.
-    #[error("the state file is not a valid state document (line {line}, column {column}): {message}")]
+    #[error(
+        "the state file is not a valid state document (line {line}, column {column}): {message}"
+    )]
     Json {
         /// 1-based line.
         line: usize,
@@ -212,7 +220,9 @@ pub enum StateError {
         item: String,
     },
     /// The document exceeds one of the [`LoadLimits`].
-    #[error("the state file's {what} is {size}, more than the limit of {limit}; raise `LoadLimits::{field}` if it is genuine")]
+    #[error(
+        "the state file's {what} is {size}, more than the limit of {limit}; raise `LoadLimits::{field}` if it is genuine"
+    )]
     Limit {
         /// What is too big.
         what: &'static str,
@@ -247,7 +257,9 @@ impl StateError {
         match self {
             StateError::Json { .. } => "restore the file from a backup or version control",
             StateError::Format { .. } => "use the version of checklist that wrote the file",
-            StateError::WrongChecklist { .. } => "pass the state file that belongs to this checklist",
+            StateError::WrongChecklist { .. } => {
+                "pass the state file that belongs to this checklist"
+            }
             StateError::Limit { .. } => {
                 "if the file is genuine, load it with larger `LoadLimits`; otherwise restore it from a backup"
             }
@@ -339,7 +351,12 @@ impl Document {
 
     /// Checks the log length and the length of every text against `limits`.
     pub fn check_limits(&self, limits: &LoadLimits) -> Result<(), StateError> {
-        check_limit("number of events", self.events.len(), limits.max_events, "max_events")?;
+        check_limit(
+            "number of events",
+            self.events.len(),
+            limits.max_events,
+            "max_events",
+        )?;
         let longest = self
             .items
             .iter()
@@ -349,11 +366,21 @@ impl Document {
             .map(str::len)
             .max()
             .unwrap_or(0);
-        check_limit("longest text in bytes", longest, limits.max_text_bytes, "max_text_bytes")
+        check_limit(
+            "longest text in bytes",
+            longest,
+            limits.max_text_bytes,
+            "max_text_bytes",
+        )
     }
 }
 
-fn check_limit(what: &'static str, size: usize, limit: usize, field: &'static str) -> Result<(), StateError> {
+fn check_limit(
+    what: &'static str,
+    size: usize,
+    limit: usize,
+    field: &'static str,
+) -> Result<(), StateError> {
     if size > limit {
         return Err(StateError::Limit {
             what,
@@ -451,9 +478,13 @@ impl<'s> State<'s> {
             });
         }
         if doc.checklist.digest == spec.digest() {
-            // For this exact checklist every event must name one of its items (a log
-            // migrated from an older checklist may name removed ones; this is not one).
-            if let Some(e) = doc.events.iter().find(|e| spec.index_of(&e.item).is_none()) {
+            // For this exact checklist every event must name one of its items, or an item
+            // an earlier migration removed (whose state the document keeps as an orphan).
+            if let Some(e) = doc
+                .events
+                .iter()
+                .find(|e| spec.index_of(&e.item).is_none() && !doc.orphans.contains_key(&e.item))
+            {
                 return Err(StateError::UnknownItem {
                     seq: e.seq,
                     item: e.item.clone(),
@@ -463,16 +494,29 @@ impl<'s> State<'s> {
             // Same spec: the stored states must be exactly the fold of the log, for exactly
             // this checklist's ids (equal counts plus every id present = no extra ids).
             if doc.items.len() != spec.items().len() {
+                // Name an id the checklist lacks, else one the document lacks.
                 let item = doc
                     .items
                     .keys()
                     .find(|k| spec.index_of(k).is_none())
                     .cloned()
+                    .or_else(|| {
+                        spec.items()
+                            .iter()
+                            .find(|i| !doc.items.contains_key(i.id()))
+                            .map(|i| i.id().to_string())
+                    })
                     .unwrap_or_default();
                 return Err(StateError::Items { item });
             }
-            for item in spec.items() {
-                match doc.items.get(item.id()) {
+            for (position, item) in spec.items().iter().enumerate() {
+                // Documents list items in the spec's order (that is how they are written):
+                // try the entry at the same position before hashing the id to find it.
+                let stored = match doc.items.get_index(position) {
+                    Some((id, stored)) if id == item.id() => Some(stored),
+                    _ => doc.items.get(item.id()),
+                };
+                match stored {
                     None => {
                         return Err(StateError::Items {
                             item: item.id().to_string(),
@@ -561,9 +605,10 @@ fn fits(kind: &ItemKind, stored: &ItemState) -> bool {
     }
     match (kind, stored) {
         (ItemKind::Field(ty), ItemState::Filled { value, .. }) => Value::parse(ty, value).is_ok(),
-        (ItemKind::SignOff { role }, ItemState::Approved { role: r, .. } | ItemState::Rejected { role: r, .. }) => {
-            role == r
-        }
+        (
+            ItemKind::SignOff { role },
+            ItemState::Approved { role: r, .. } | ItemState::Rejected { role: r, .. },
+        ) => role == r,
         _ => true,
     }
 }
@@ -604,7 +649,10 @@ pub fn schema_for_spec(spec: &Spec) -> serde_json::Value {
     };
     let mut defs = serde_json::Map::new();
     for (name, statuses) in [
-        ("TaskState", &["pending", "done", "not_applicable", "blocked"][..]),
+        (
+            "TaskState",
+            &["pending", "done", "not_applicable", "blocked"][..],
+        ),
         ("FieldState", &["empty", "filled"][..]),
         ("SignOffState", &["unsigned", "approved", "rejected"][..]),
     ] {
@@ -626,7 +674,11 @@ pub fn schema_for_spec(spec: &Spec) -> serde_json::Value {
         prop["description"] = J::String(item.text().to_string());
         properties.insert(item.id().to_string(), prop);
     }
-    let required: Vec<J> = spec.items().iter().map(|i| J::String(i.id().to_string())).collect();
+    let required: Vec<J> = spec
+        .items()
+        .iter()
+        .map(|i| J::String(i.id().to_string()))
+        .collect();
     if let Some(d) = schema.get_mut("$defs").and_then(J::as_object_mut) {
         d.extend(defs);
     }
@@ -637,6 +689,7 @@ pub fn schema_for_spec(spec: &Spec) -> serde_json::Value {
         "required": required,
         "additionalProperties": false,
     });
-    schema["properties"]["checklist"]["properties"]["id"]["const"] = J::String(spec.id().to_string());
+    schema["properties"]["checklist"]["properties"]["id"]["const"] =
+        J::String(spec.id().to_string());
     schema
 }

@@ -32,22 +32,22 @@ pub mod render;
 pub mod report;
 pub mod slug;
 pub mod spec;
+pub mod state;
 pub mod store;
 pub mod typed;
-pub mod state;
 pub mod value;
 
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Location, Severity};
-pub use parse::{LoadError, Limits, ParseOptions, Parsed, markdown_options, parse, parse_bytes};
+pub use document::{Document, LoadLimits, Loaded, Migration, StateError};
+pub use parse::{Limits, LoadError, ParseOptions, Parsed, markdown_options, parse, parse_bytes};
+pub use report::{GateReport, Progress, Unmet, UnmetItem};
 pub use spec::{
     FieldType, Gate, GateIndex, Item, ItemIndex, ItemKind, Mark, Note, NoteKind, Section,
     SectionIndex, Spec, Step, Summary,
 };
 pub use state::{
-    Action, Actor, Change, ChainError, Event, ItemState, Refusal, Request, State, Status,
+    Action, Actor, ChainError, Change, Event, ItemState, Refusal, Request, State, Status,
     TransitionError, Voided, Waiver, WaiverRequest, verify_chain,
 };
-pub use document::{Document, LoadLimits, Loaded, Migration, StateError};
-pub use report::{GateReport, Progress, Unmet, UnmetItem};
 pub use store::{FileStore, Store, StoreError, UpdateError};
 pub use value::{InvalidValue, Value};

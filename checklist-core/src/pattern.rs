@@ -23,20 +23,48 @@
 pub struct Pattern {
     text: String,
     segments: Vec<String>,
+    /// What each segment is, decided once here rather than on every match.
+    kinds: Vec<Kind>,
+}
+
+/// A pattern segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// No `*`: matches itself.
+    Literal,
+    /// `*`: any one segment.
+    Any,
+    /// `**`: any run of segments.
+    Deep,
+    /// `*` within text, like `code-*`.
+    Glob,
+}
+
+impl Kind {
+    fn of(segment: &str) -> Kind {
+        match segment {
+            "**" => Kind::Deep,
+            "*" => Kind::Any,
+            s if s.contains('*') => Kind::Glob,
+            _ => Kind::Literal,
+        }
+    }
 }
 
 impl Pattern {
     /// Compiles a pattern. Leading and trailing `/` are ignored.
     pub fn new(text: &str) -> Self {
-        let segments = text
+        let segments: Vec<String> = text
             .trim_matches('/')
             .split('/')
             .filter(|s| !s.is_empty())
             .map(str::to_string)
             .collect();
+        let kinds = segments.iter().map(|s| Kind::of(s)).collect();
         Pattern {
             text: text.to_string(),
             segments,
+            kinds,
         }
     }
 
@@ -52,40 +80,108 @@ impl Pattern {
 
     /// Whether `id` is selected: matched exactly, or lies under what the pattern names.
     pub fn matches(&self, id: &str) -> bool {
-        let id_segments: Vec<&str> = id.split('/').collect();
-        let pat: Vec<&str> = self.segments.iter().map(String::as_str).collect();
         // "under what it names" = the pattern followed by an implicit `**`.
-        match_segments(&pat, &id_segments, true)
+        self.match_id(id, true)
     }
 
     /// Whether `id` is matched exactly (without the implicit "and everything under it").
     pub fn matches_exactly(&self, id: &str) -> bool {
-        let id_segments: Vec<&str> = id.split('/').collect();
-        let pat: Vec<&str> = self.segments.iter().map(String::as_str).collect();
-        match_segments(&pat, &id_segments, false)
+        self.match_id(id, false)
+    }
+
+    fn match_id(&self, id: &str, open_tail: bool) -> bool {
+        match_segments(
+            &self.segments,
+            &self.kinds,
+            &mut Segments::new(id),
+            open_tail,
+        )
+    }
+}
+
+/// An id's segments, split only as far as the matcher asks: gates match every pattern
+/// against every item while parsing, and most ids are told apart by their first segment.
+/// Allocation-free for ids of up to 32 segments.
+struct Segments<'a> {
+    id: &'a str,
+    /// Where the next unsplit segment starts; `None` once the last one is split.
+    rest: Option<usize>,
+    /// Where each split segment ends (the next starts one byte later). Offsets rather
+    /// than `&str`s so that setting up the array is a plain zero fill.
+    ends: [usize; 32],
+    len: usize,
+    /// Every segment, for ids deeper than `ends` holds.
+    deep: Vec<&'a str>,
+}
+
+impl<'a> Segments<'a> {
+    fn new(id: &'a str) -> Self {
+        Segments {
+            id,
+            rest: Some(0),
+            ends: [0; 32],
+            len: 0,
+            deep: Vec::new(),
+        }
+    }
+
+    /// Segment `i`, if the id has that many.
+    fn get(&mut self, i: usize) -> Option<&'a str> {
+        if !self.deep.is_empty() {
+            return self.deep.get(i).copied();
+        }
+        while self.len <= i {
+            let start = self.rest?;
+            if self.len == self.ends.len() {
+                self.deep = self.id.split('/').collect();
+                return self.deep.get(i).copied();
+            }
+            // A plain scan: segments are a few bytes, shorter than `memchr`'s set-up.
+            let bytes = self.id.as_bytes();
+            let mut end = start;
+            while end < bytes.len() && bytes[end] != b'/' {
+                end += 1;
+            }
+            self.rest = (end < bytes.len()).then_some(end + 1);
+            self.ends[self.len] = end;
+            self.len += 1;
+        }
+        let start = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
+        Some(&self.id[start..self.ends[i]])
+    }
+
+    fn has(&mut self, i: usize) -> bool {
+        self.get(i).is_some()
     }
 }
 
 /// Segment-level wildcard matching where `**` matches any run of segments.
-fn match_segments(pat: &[&str], id: &[&str], open_tail: bool) -> bool {
+fn match_segments(pat: &[String], kinds: &[Kind], id: &mut Segments<'_>, open_tail: bool) -> bool {
     let (mut p, mut i) = (0, 0);
     let mut backtrack: Option<(usize, usize)> = None;
     loop {
-        if p == pat.len() && (i == id.len() || open_tail) {
+        if p == pat.len() && (open_tail || !id.has(i)) {
             return true;
         }
-        if p < pat.len() && pat[p] == "**" {
+        if p < pat.len() && kinds[p] == Kind::Deep {
             backtrack = Some((p, i));
             p += 1;
             continue;
         }
-        if p < pat.len() && i < id.len() && match_segment(pat[p], id[i]) {
+        if p < pat.len()
+            && let Some(segment) = id.get(i)
+            && match kinds[p] {
+                Kind::Literal => pat[p] == segment,
+                Kind::Any => true,
+                Kind::Glob | Kind::Deep => match_segment(&pat[p], segment),
+            }
+        {
             p += 1;
             i += 1;
             continue;
         }
         match backtrack {
-            Some((bp, bi)) if bi < id.len() => {
+            Some((bp, bi)) if id.has(bi) => {
                 backtrack = Some((bp, bi + 1));
                 p = bp + 1;
                 i = bi + 1;
@@ -100,12 +196,20 @@ fn match_segment(pat: &str, seg: &str) -> bool {
     if !pat.contains('*') {
         return pat == seg;
     }
+    // ASCII (every generated slug, most ids): bytes are characters, no allocation.
+    if pat.is_ascii() && seg.is_ascii() {
+        return glob(pat.as_bytes(), seg.as_bytes(), b'*');
+    }
     let pat: Vec<char> = pat.chars().collect();
     let seg: Vec<char> = seg.chars().collect();
+    glob(&pat, &seg, '*')
+}
+
+fn glob<T: Copy + PartialEq>(pat: &[T], seg: &[T], star: T) -> bool {
     let (mut p, mut s) = (0, 0);
     let mut backtrack: Option<(usize, usize)> = None;
     while s < seg.len() {
-        if p < pat.len() && pat[p] == '*' {
+        if p < pat.len() && pat[p] == star {
             backtrack = Some((p, s));
             p += 1;
         } else if p < pat.len() && pat[p] == seg[s] {
@@ -119,7 +223,7 @@ fn match_segment(pat: &str, seg: &str) -> bool {
             return false;
         }
     }
-    pat[p..].iter().all(|&c| c == '*')
+    pat[p..].iter().all(|&c| c == star)
 }
 
 /// Why a query names no item, or more than one where one was expected.
@@ -180,7 +284,10 @@ impl crate::spec::Spec {
             if found.len() > 1 {
                 return Err(SelectError::Ambiguous {
                     query: query.to_string(),
-                    candidates: found.iter().map(|&i| self.item(i).id().to_string()).collect(),
+                    candidates: found
+                        .iter()
+                        .map(|&i| self.item(i).id().to_string())
+                        .collect(),
                 });
             }
             found
@@ -191,7 +298,9 @@ impl crate::spec::Spec {
                 .items()
                 .iter()
                 .map(|i| i.id())
-                .find(|id| !last.contains('*') && id.rsplit('/').next().is_some_and(|l| l.contains(last)))
+                .find(|id| {
+                    !last.contains('*') && id.rsplit('/').next().is_some_and(|l| l.contains(last))
+                })
                 .map(str::to_string);
             return Err(SelectError::NotFound {
                 query: query.to_string(),

@@ -68,10 +68,12 @@ impl State<'_> {
             }
             if let Some(note) = annotation(state) {
                 let mut insert = String::new();
-                let newline = if src[..item.line_end()].ends_with('\r')
-                    || src[item.line_end()..].starts_with("\r\n")
-                {
+                // Keep the file's own line ending (CRLF, lone CR or LF).
+                let rest = &src[item.line_end()..];
+                let newline = if rest.starts_with("\r\n") {
                     "\r\n"
+                } else if rest.starts_with('\r') {
+                    "\r"
                 } else {
                     "\n"
                 };
@@ -158,10 +160,22 @@ fn annotation(state: &ItemState) -> Option<String> {
             }
         }
         ItemState::Blocked { by, at, reason } => {
-            let _ = write!(s, "blocked: {} ({}, {})", inline(reason), inline(by), when(at));
+            let _ = write!(
+                s,
+                "blocked: {} ({}, {})",
+                inline(reason),
+                inline(by),
+                when(at)
+            );
         }
         ItemState::Filled { by, at, value } => {
-            let _ = write!(s, "value: {} (filled by {}, {})", inline(value), inline(by), when(at));
+            let _ = write!(
+                s,
+                "value: {} (filled by {}, {})",
+                inline(value),
+                inline(by),
+                when(at)
+            );
         }
         ItemState::Approved {
             by,
@@ -189,9 +203,7 @@ fn annotation(state: &ItemState) -> Option<String> {
                 inline(comment)
             );
         }
-        ItemState::Unsigned {
-            voided: Some(v),
-        } => {
+        ItemState::Unsigned { voided: Some(v) } => {
             let _ = write!(
                 s,
                 "approval voided: `{}` changed after it, {}",

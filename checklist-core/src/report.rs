@@ -190,7 +190,9 @@ impl State<'_> {
 
     /// Evaluates the gate named `name`, if there is one.
     pub fn evaluate_named(&self, name: &str) -> Option<GateReport<'_>> {
-        self.spec().gate_by_name(name).map(|g| self.evaluate(g.index()))
+        self.spec()
+            .gate_by_name(name)
+            .map(|g| self.evaluate(g.index()))
     }
 
     /// Evaluates a gate as of `today` (waivers expire relative to it).
@@ -220,10 +222,12 @@ impl State<'_> {
     pub fn unmet_reason(&self, index: ItemIndex, today: NaiveDate) -> Option<Unmet<'_>> {
         match self.item(index) {
             ItemState::Done { .. } | ItemState::Filled { .. } | ItemState::Approved { .. } => None,
-            ItemState::NotApplicable { waiver, .. } => match waiver.as_ref().and_then(|w| w.expires) {
-                Some(expired) if today >= expired => Some(Unmet::WaiverExpired { expired }),
-                _ => None,
-            },
+            ItemState::NotApplicable { waiver, .. } => {
+                match waiver.as_ref().and_then(|w| w.expires) {
+                    Some(expired) if today >= expired => Some(Unmet::WaiverExpired { expired }),
+                    _ => None,
+                }
+            }
             ItemState::Pending => Some(Unmet::Pending),
             ItemState::Blocked { reason, .. } => Some(Unmet::Blocked { reason }),
             ItemState::Empty => Some(Unmet::FieldEmpty),

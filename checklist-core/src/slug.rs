@@ -18,10 +18,48 @@
 /// ```
 pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    slugify_into(&mut out, text);
+    out
+}
+
+/// Appends the slug of `text` to `out`, as `out.push_str(&slugify(text))` would (the
+/// parser builds each id path in one buffer this way).
+pub(crate) fn slugify_into(out: &mut String, text: &str) {
+    // ASCII text (nearly every checklist) goes byte by byte; the result is the same as
+    // the char-by-char loop below, which handles everything else.
+    if text.is_ascii() {
+        // Bytes are collected in a small stack buffer and appended in runs: pushing them
+        // one by one into the `String` costs several times more.
+        let mut buf = [0u8; 64];
+        let mut n = 0;
+        let mut written = false;
+        let mut pending_dash = false;
+        for &b in text.as_bytes() {
+            if b.is_ascii_alphanumeric() {
+                if n + 2 > buf.len() {
+                    flush_ascii(out, &buf[..n]);
+                    n = 0;
+                }
+                if pending_dash && written {
+                    buf[n] = b'-';
+                    n += 1;
+                }
+                pending_dash = false;
+                written = true;
+                buf[n] = b.to_ascii_lowercase();
+                n += 1;
+            } else {
+                pending_dash = true;
+            }
+        }
+        flush_ascii(out, &buf[..n]);
+        return;
+    }
+    let start = out.len();
     let mut pending_dash = false;
     for c in text.chars() {
         if c.is_alphanumeric() {
-            if pending_dash && !out.is_empty() {
+            if pending_dash && out.len() > start {
                 out.push('-');
             }
             pending_dash = false;
@@ -32,7 +70,13 @@ pub fn slugify(text: &str) -> String {
             pending_dash = true;
         }
     }
-    out
+}
+
+fn flush_ascii(out: &mut String, bytes: &[u8]) {
+    // Only ASCII letters, digits and `-` are ever written, so this is always `Ok`.
+    if let Ok(run) = std::str::from_utf8(bytes) {
+        out.push_str(run);
+    }
 }
 
 /// Whether `s` is a valid slug: non-empty, lowercase letters and digits separated by

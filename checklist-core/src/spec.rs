@@ -5,7 +5,9 @@
 //! [`ItemIndex`] and (through a hash map) by its id path.
 
 use std::collections::HashMap;
+use std::collections::hash_map::{Entry, RandomState};
 use std::fmt;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::str::FromStr;
 
@@ -159,7 +161,8 @@ pub struct Item {
     pub(crate) index: ItemIndex,
     pub(crate) id: String,
     pub(crate) text: String,
-    pub(crate) label: String,
+    /// The label is `text[..label_end]` (always a prefix of the text).
+    pub(crate) label_end: usize,
     pub(crate) kind: ItemKind,
     pub(crate) optional: bool,
     pub(crate) mark: Mark,
@@ -170,7 +173,9 @@ pub struct Item {
     pub(crate) location: Location,
     pub(crate) box_span: Range<usize>,
     pub(crate) line_end: usize,
-    pub(crate) indent: String,
+    /// Borrowed from a static run of spaces in the common case (an indent of spaces
+    /// only), so that most items do not allocate for it.
+    pub(crate) indent: std::borrow::Cow<'static, str>,
 }
 
 /// An item's place in an ordered task list (`1. [ ]`).
@@ -198,7 +203,7 @@ impl Item {
     /// The text the id was made from: the text without optional marker, blank or box.
     /// For fields and sign-offs this is the label (`Technical Lead Approval`).
     pub fn label(&self) -> &str {
-        &self.label
+        &self.text[..self.label_end]
     }
     /// Task, field or sign-off.
     pub fn kind(&self) -> &ItemKind {
@@ -413,6 +418,129 @@ pub enum ForeignMetadata {
     Yaml(String),
 }
 
+/// Ids to indices (of items, or of sections), in O(1), without a second copy of every id.
+///
+/// The map holds a keyed hash of each id (SipHash with per-process random keys, as
+/// `HashMap` uses, so input cannot be crafted to collide) and the index; a lookup
+/// confirms the candidate against the id the indexed element holds. Two ids that share a
+/// 64-bit hash (not expected ever, but possible) are kept apart in a small side map keyed
+/// by the id itself. Growing the map rehashes `u64`s, never re-reads the ids.
+#[derive(Debug, Clone)]
+pub(crate) struct IdIndex<I = ItemIndex> {
+    keys: RandomState,
+    by_hash: HashMap<u64, I, BuildHasherDefault<Prehashed>>,
+    collided: HashMap<String, I>,
+}
+
+impl<I> Default for IdIndex<I> {
+    fn default() -> Self {
+        IdIndex {
+            keys: RandomState::new(),
+            by_hash: HashMap::default(),
+            collided: HashMap::new(),
+        }
+    }
+}
+
+/// What an [`IdIndex`] indexes: elements with an id, addressed by a position.
+pub(crate) trait Identified {
+    /// The index type.
+    type Index: Copy;
+    /// The position of an index.
+    fn position(index: Self::Index) -> usize;
+    /// The element's id.
+    fn id(&self) -> &str;
+}
+
+impl Identified for Item {
+    type Index = ItemIndex;
+    fn position(index: ItemIndex) -> usize {
+        index.get()
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Identified for Section {
+    type Index = SectionIndex;
+    fn position(index: SectionIndex) -> usize {
+        index.get()
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl<I: Copy> IdIndex<I> {
+    /// The hash `get_hashed` and `insert_hashed` take (so that a caller doing both pays
+    /// for it once).
+    pub(crate) fn hash(&self, id: &str) -> u64 {
+        self.keys.hash_one(id)
+    }
+
+    /// The index of the element with this id; `elements` are those indexed so far.
+    pub(crate) fn get<T: Identified<Index = I>>(&self, id: &str, elements: &[T]) -> Option<I> {
+        self.get_hashed(id, self.hash(id), elements)
+    }
+
+    /// [`IdIndex::get`] with the id's [`IdIndex::hash`].
+    pub(crate) fn get_hashed<T: Identified<Index = I>>(
+        &self,
+        id: &str,
+        hash: u64,
+        elements: &[T],
+    ) -> Option<I> {
+        if let Some(&i) = self.by_hash.get(&hash)
+            && elements.get(T::position(i)).is_some_and(|e| e.id() == id)
+        {
+            return Some(i);
+        }
+        if self.collided.is_empty() {
+            None
+        } else {
+            self.collided.get(id).copied()
+        }
+    }
+
+    /// Indexes a new id (not already present), with its [`IdIndex::hash`], for the
+    /// element at `index`.
+    pub(crate) fn insert_hashed(&mut self, id: &str, hash: u64, index: I) {
+        match self.by_hash.entry(hash) {
+            Entry::Vacant(v) => {
+                v.insert(index);
+            }
+            Entry::Occupied(_) => {
+                self.collided.insert(id.to_string(), index);
+            }
+        }
+    }
+
+    /// Room for `n` more ids.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.by_hash.reserve(n);
+    }
+}
+
+/// The hasher of a map whose keys are already hashes: passes them through.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used (the keys are `u64`); this keeps the hasher total.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 /// A parsed checklist: immutable, cheap to query.
 ///
 /// ```
@@ -435,7 +563,7 @@ pub struct Spec {
     pub(crate) source: String,
     pub(crate) sections: Vec<Section>,
     pub(crate) items: Vec<Item>,
-    pub(crate) item_ids: HashMap<String, ItemIndex>,
+    pub(crate) item_ids: IdIndex,
     pub(crate) gates: Vec<Gate>,
     pub(crate) signoff_gate: GateIndex,
     pub(crate) signoff_coverage: Vec<ItemIndex>,
@@ -444,7 +572,9 @@ pub struct Spec {
     pub(crate) roles: Vec<String>,
     pub(crate) ordered_lists: Vec<Vec<ItemIndex>>,
     pub(crate) foreign_metadata: Option<ForeignMetadata>,
-    pub(crate) digest: String,
+    /// Computed on first use: parsing for `lint`, `ids` or `render` never needs it, and
+    /// hashing every item's id and text is a large part of a parse's cost.
+    pub(crate) digest: std::sync::OnceLock<String>,
 }
 
 impl Spec {
@@ -500,7 +630,7 @@ impl Spec {
     }
     /// The index of the item with this id, in O(1).
     pub fn index_of(&self, id: &str) -> Option<ItemIndex> {
-        self.item_ids.get(id).copied()
+        self.item_ids.get(id, &self.items)
     }
     /// The item with this id, in O(1).
     pub fn item_by_id(&self, id: &str) -> Option<&Item> {
@@ -565,7 +695,7 @@ impl Spec {
     /// roles, optional flags, nesting, steps and gates. Text-only edits that keep ids
     /// change it too, since the words are what people sign.
     pub fn digest(&self) -> &str {
-        &self.digest
+        self.digest.get_or_init(|| self.compute_digest())
     }
     /// Items of a section and all its subsections, in document order.
     pub fn items_under(&self, section: SectionIndex) -> Vec<ItemIndex> {
@@ -584,38 +714,45 @@ impl Spec {
     }
 
     pub(crate) fn compute_digest(&self) -> String {
-        let mut h = Sha256::new();
-        let mut field = |s: &str| {
-            h.update((s.len() as u64).to_le_bytes());
-            h.update(s.as_bytes());
-        };
-        field("checklist-spec/1");
-        field(&self.id);
-        field(self.version.as_deref().unwrap_or(""));
+        // Every field goes into one buffer that is hashed in large pieces, and numbers are
+        // written into it directly: fed to SHA-256 field by field, with a `String` per
+        // number, the bookkeeping cost several times the hashing itself on a large
+        // checklist. The bytes hashed are the same.
+        let mut d = DigestInput::new();
+        d.field(b"checklist-spec/1");
+        d.field(self.id.as_bytes());
+        d.field(self.version.as_deref().unwrap_or("").as_bytes());
         for item in &self.items {
-            field(&item.id);
-            field(&item.text);
-            field(item.kind.name());
+            d.field(item.id.as_bytes());
+            d.field(item.text.as_bytes());
+            d.field(item.kind.name().as_bytes());
             match &item.kind {
-                ItemKind::Task => field(""),
-                ItemKind::Field(t) => field(&t.to_string()),
-                ItemKind::SignOff { role } => field(role),
+                ItemKind::Task => d.field(b""),
+                ItemKind::Field(t) => d.display(t),
+                ItemKind::SignOff { role } => d.field(role.as_bytes()),
             }
-            field(if item.optional { "optional" } else { "required" });
-            field(&item.parent.map_or(String::new(), |p| p.to_string()));
-            field(
-                &item
-                    .step
-                    .map_or(String::new(), |s| format!("{}.{}", s.list, s.position)),
-            );
+            d.field(if item.optional {
+                b"optional"
+            } else {
+                b"required"
+            });
+            match item.parent {
+                Some(p) => d.number(p.0.into()),
+                None => d.field(b""),
+            }
+            match item.step {
+                Some(s) => d.step(s),
+                None => d.field(b""),
+            }
         }
         for gate in &self.gates {
-            field(&gate.name);
+            d.field(gate.name.as_bytes());
             for i in &gate.items {
-                field(&i.to_string());
+                d.number(i.0.into());
             }
         }
-        field(&self.signoff_gate().name);
+        d.field(self.signoff_gate().name.as_bytes());
+        let h = d.finish();
         let digest = h.finalize();
         let mut out = String::with_capacity(7 + 64);
         out.push_str("sha256:");
@@ -644,6 +781,82 @@ impl Spec {
         }
         s.gates = self.gates.len();
         s
+    }
+}
+
+/// The bytes of [`Spec::digest`], buffered: each field is its length as a little-endian
+/// u64, then its bytes; numbers are written in decimal.
+struct DigestInput {
+    sha: Sha256,
+    buf: Vec<u8>,
+    scratch: String,
+}
+
+impl DigestInput {
+    const FLUSH: usize = 1 << 16;
+
+    fn new() -> Self {
+        DigestInput {
+            sha: Sha256::new(),
+            buf: Vec::with_capacity(Self::FLUSH + 256),
+            scratch: String::new(),
+        }
+    }
+
+    fn field(&mut self, bytes: &[u8]) {
+        self.buf
+            .extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= Self::FLUSH {
+            self.sha.update(&self.buf);
+            self.buf.clear();
+        }
+    }
+
+    /// `n` in decimal, as `n.to_string()` writes it.
+    fn number(&mut self, n: u64) {
+        let mut digits = [0u8; 20];
+        let len = decimal(n, &mut digits);
+        self.field(&digits[20 - len..]);
+    }
+
+    /// `list.position`.
+    fn step(&mut self, s: Step) {
+        let mut text = [0u8; 21];
+        let mut digits = [0u8; 20];
+        let a = decimal(s.list.into(), &mut digits);
+        text[..a].copy_from_slice(&digits[20 - a..]);
+        text[a] = b'.';
+        let b = decimal(s.position.into(), &mut digits);
+        text[a + 1..a + 1 + b].copy_from_slice(&digits[20 - b..]);
+        self.field(&text[..a + 1 + b]);
+    }
+
+    fn display(&mut self, value: &impl fmt::Display) {
+        use fmt::Write as _;
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        let _ = write!(scratch, "{value}");
+        self.field(scratch.as_bytes());
+        self.scratch = scratch;
+    }
+
+    fn finish(mut self) -> Sha256 {
+        self.sha.update(&self.buf);
+        self.sha
+    }
+}
+
+/// Writes `n` in decimal at the end of `out`; returns how many digits it took.
+fn decimal(mut n: u64, out: &mut [u8; 20]) -> usize {
+    let mut i = out.len();
+    loop {
+        i -= 1;
+        out[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return out.len() - i;
+        }
     }
 }
 
@@ -787,7 +1000,7 @@ impl Serialize for Spec {
         m.serialize_entry("id", &self.id)?;
         m.serialize_entry("title", &self.title)?;
         m.serialize_entry("version", &self.version)?;
-        m.serialize_entry("digest", &self.digest)?;
+        m.serialize_entry("digest", self.digest())?;
         if !self.description.is_empty() {
             m.serialize_entry("description", &self.description)?;
         }

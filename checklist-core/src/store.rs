@@ -91,7 +91,9 @@ pub struct FileStore {
 
 impl std::fmt::Debug for FileStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FileStore").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("FileStore")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -207,7 +209,11 @@ impl FileStore {
         self.state_from(spec, doc)
     }
 
-    fn state_from<'s>(&self, spec: &'s Spec, doc: Option<Document>) -> Result<Loaded<'s>, StoreError> {
+    fn state_from<'s>(
+        &self,
+        spec: &'s Spec,
+        doc: Option<Document>,
+    ) -> Result<Loaded<'s>, StoreError> {
         let loaded = match doc {
             None => Loaded {
                 state: State::new(spec),
@@ -296,10 +302,7 @@ impl FileStore {
                 .map_or(0, |d| d.as_nanos())
         ));
         let result = (|| {
-            let mut f = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&tmp)?;
+            let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
             f.write_all(bytes)?;
             f.sync_all()?;
             drop(f);

@@ -370,7 +370,8 @@ impl<C: Checklist> TypedState<C> {
         approver: &str,
         expires: Option<NaiveDate>,
     ) -> Result<Change, TransitionError> {
-        self.state.waive(task.index, actor, reason, approver, expires)
+        self.state
+            .waive(task.index, actor, reason, approver, expires)
     }
 
     /// Task: pending → blocked.
@@ -406,11 +407,16 @@ impl<C: Checklist> TypedState<C> {
         actor: &Actor,
         value: impl FieldValue<T>,
     ) -> Result<Change, TransitionError> {
-        self.state.fill_value(field.index, actor, value.into_value())
+        self.state
+            .fill_value(field.index, actor, value.into_value())
     }
 
     /// Field: filled → empty.
-    pub fn clear<T>(&mut self, field: Field<C, T>, actor: &Actor) -> Result<Change, TransitionError> {
+    pub fn clear<T>(
+        &mut self,
+        field: Field<C, T>,
+        actor: &Actor,
+    ) -> Result<Change, TransitionError> {
         self.state.clear(field.index, actor)
     }
 
@@ -462,7 +468,6 @@ impl<C: Checklist> schemars::JsonSchema for TypedState<C> {
     }
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::Schema::try_from(crate::document::schema_for_spec(C::spec()))
-            .unwrap_or_default()
+        schemars::Schema::try_from(crate::document::schema_for_spec(C::spec())).unwrap_or_default()
     }
 }

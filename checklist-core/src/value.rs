@@ -74,7 +74,10 @@ impl Value {
                 .map(Value::Date)
                 .map_err(|_| invalid("a date is written YYYY-MM-DD, e.g. 2026-12-01")),
             FieldType::Number => match t.parse::<f64>() {
-                Ok(n) if n.is_finite() && !t.contains(|c: char| c.is_alphabetic() && c != 'e' && c != 'E') => {
+                Ok(n)
+                    if n.is_finite()
+                        && !t.contains(|c: char| c.is_alphabetic() && c != 'e' && c != 'E') =>
+                {
                     Ok(Value::Number(t.to_string()))
                 }
                 _ => Err(invalid("a number is written like 42, -3.5 or 1e6")),
@@ -158,7 +161,9 @@ mod tests {
         assert!(Value::parse(&FieldType::Number, "NaN").is_err());
         assert!(Value::parse(&FieldType::Number, "inf").is_err());
         assert_eq!(
-            Value::parse(&FieldType::Number, "1.50").unwrap().to_string(),
+            Value::parse(&FieldType::Number, "1.50")
+                .unwrap()
+                .to_string(),
             "1.50"
         );
         assert!(Value::parse(&FieldType::Url, "example.com").is_err());

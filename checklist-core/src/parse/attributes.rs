@@ -9,7 +9,10 @@ pub(crate) enum Trailing<'a> {
     /// No attribute block.
     None,
     /// `{...}` at the end: its byte range in the raw text and its content.
-    Block { range: Range<usize>, content: &'a str },
+    Block {
+        range: Range<usize>,
+        content: &'a str,
+    },
     /// A `{#` / `{.` / `{key=` that never closes.
     Unclosed { start: usize },
 }

@@ -157,11 +157,11 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(matches!(find("---\n\nx\n---\n"), Found::None));
+        assert!(matches!(find("+++\nid = 1\n"), Found::UnclosedToml { .. }));
         assert!(matches!(
-            find("+++\nid = 1\n"),
-            Found::UnclosedToml { .. }
+            find("+++\r\nid = \"a\"\r\n+++\r\n"),
+            Found::Toml { .. }
         ));
-        assert!(matches!(find("+++\r\nid = \"a\"\r\n+++\r\n"), Found::Toml { .. }));
     }
 
     #[test]

@@ -9,17 +9,32 @@ pub(crate) const OPTIONAL_MARKERS: &[&str] = &["(if needed)", "(if applicable)",
 pub(crate) struct Shape {
     /// The text as shown: plain, attribute block removed, trimmed.
     pub(crate) text: String,
-    /// What the id is made from: `text` minus optional marker, field blank and colon.
-    pub(crate) label: String,
+    /// Where the label ends in `text`: the label is always a prefix of the text, so it
+    /// is kept as a length rather than as a second string.
+    pub(crate) label_end: usize,
     /// Ended in an optional marker.
     pub(crate) optional_marker: bool,
     /// Ended in a field blank (`____`, three or more underscores).
     pub(crate) blank: bool,
 }
 
-/// Takes `plain` (with any attribute block already cut off) apart.
-pub(crate) fn shape(plain: &str) -> Shape {
-    let text = plain.trim().to_string();
+impl Shape {
+    /// What the id is made from: `text` minus optional marker, field blank and colon.
+    pub(crate) fn label(&self) -> &str {
+        &self.text[..self.label_end]
+    }
+}
+
+/// Takes `plain` (with any attribute block already cut off) apart, reusing its buffer
+/// for the text.
+pub(crate) fn shape(plain: impl Into<String>) -> Shape {
+    let mut text = plain.into();
+    // Trimmed in place: no second buffer per item.
+    text.truncate(text.trim_end().len());
+    let lead = text.len() - text.trim_start().len();
+    if lead > 0 {
+        text.drain(..lead);
+    }
     let mut rest = text.as_str();
     let mut optional_marker = false;
     let mut blank = false;
@@ -35,10 +50,13 @@ pub(crate) fn shape(plain: &str) -> Shape {
             rest = r;
         }
     }
-    let label = rest.trim().to_string();
+    // `rest` is a prefix of `text`, which starts with a non-space: trimming it only
+    // shortens it, so the label is `text[..label_end]`.
+    let label_end = rest.trim().len();
+    debug_assert!(text.starts_with(rest.trim()));
     Shape {
         text,
-        label,
+        label_end,
         optional_marker,
         blank,
     }
@@ -48,8 +66,7 @@ fn strip_marker(s: &str) -> Option<&str> {
     let t = s.trim_end();
     OPTIONAL_MARKERS.iter().find_map(|m| {
         let cut = t.len().checked_sub(m.len())?;
-        (t.is_char_boundary(cut) && t[cut..].eq_ignore_ascii_case(m))
-            .then(|| t[..cut].trim_end())
+        (t.is_char_boundary(cut) && t[cut..].eq_ignore_ascii_case(m)).then(|| t[..cut].trim_end())
     })
 }
 
@@ -115,7 +132,7 @@ mod tests {
     fn plain_task() {
         let s = shape("  Linting passes with no errors ");
         assert_eq!(s.text, "Linting passes with no errors");
-        assert_eq!(s.label, "Linting passes with no errors");
+        assert_eq!(s.label(), "Linting passes with no errors");
         assert!(!s.optional_marker && !s.blank);
     }
 
@@ -128,7 +145,7 @@ mod tests {
         ] {
             let s = shape(t);
             assert!(s.optional_marker, "{t}");
-            assert!(!s.label.contains('('), "{t}");
+            assert!(!s.label().contains('('), "{t}");
         }
     }
 
@@ -136,17 +153,17 @@ mod tests {
     fn fields_and_blanks() {
         let s = shape("Scheduled Date: ________________");
         assert!(s.blank);
-        assert_eq!(s.label, "Scheduled Date");
+        assert_eq!(s.label(), "Scheduled Date");
         let s = shape("Notes (optional): ___");
         assert!(s.blank && s.optional_marker);
-        assert_eq!(s.label, "Notes");
+        assert_eq!(s.label(), "Notes");
         let s = shape("Ticket: ____ (optional)");
         assert!(s.blank && s.optional_marker);
-        assert_eq!(s.label, "Ticket");
+        assert_eq!(s.label(), "Ticket");
         assert!(!shape("Under__score").blank);
         assert!(!shape("Two: __").blank);
         let s = shape("____");
-        assert!(s.blank && s.label.is_empty());
+        assert!(s.blank && s.label().is_empty());
     }
 
     #[test]

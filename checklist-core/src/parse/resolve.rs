@@ -1,15 +1,13 @@
 //! Everything that needs the whole document: front matter (item overrides, roles, gates,
 //! the sign-off gate), document-wide warnings, and the final [`Spec`] with its digest.
 
-use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::Path;
 
 use super::ParseOptions;
-use super::front_matter::{self, FrontMatter, Found};
-use super::walk::{Walked, Walker};
+use super::front_matter::{self, Found, FrontMatter};
+use super::walk::{GateMatch, Walked, Walker};
 use crate::diagnostic::{Code, Diagnostic, LineIndex};
-use crate::pattern::Pattern;
 use crate::slug::{is_slug, slugify};
 use crate::spec::{
     FieldType, ForeignMetadata, Gate, GateIndex, ItemIndex, ItemKind, NoteKind, Spec,
@@ -60,11 +58,9 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
             match front_matter::parse_toml(body) {
                 Ok(parsed) => fm = parsed,
                 Err(e) => {
-                    let span = e
-                        .range
-                        .map_or(body_start..body_start + 1, |s| {
-                            body_start + s.start..body_start + s.end.max(s.start + 1)
-                        });
+                    let span = e.range.map_or(body_start..body_start + 1, |s| {
+                        body_start + s.start..body_start + s.end.max(s.start + 1)
+                    });
                     r.diag(
                         Code::InvalidFrontMatter,
                         span,
@@ -88,7 +84,19 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
         }
     };
 
-    let walked = Walker::new(source, options, &r.lines).run(markdown_start);
+    let gate_patterns = fm
+        .gates
+        .values()
+        .map(|d| {
+            GateMatch::new(
+                d.include.iter().map(|p| p.get_ref().as_str()),
+                d.exclude.iter().map(|p| p.get_ref().as_str()),
+            )
+        })
+        .collect();
+    let walked = Walker::new(source, options, &r.lines)
+        .with_gates(gate_patterns)
+        .run(markdown_start);
     let Walked {
         title,
         title_pin,
@@ -97,6 +105,7 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
         item_ids,
         ordered_lists,
         diagnostics,
+        gates: gate_matches,
     } = walked;
     r.diags.extend(diagnostics);
 
@@ -132,12 +141,15 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
     // Per-item overrides.
     for (key, ov) in &fm.items {
         let key_span = fm_base + key.span().start..fm_base + key.span().end;
-        let Some(&index) = item_ids.get(key.get_ref()) else {
+        let Some(index) = item_ids.get(key.get_ref(), &items) else {
             let hint = closest_id(key.get_ref(), items.iter().map(|i| i.id.as_str()));
             r.diag(
                 Code::UnknownReference,
                 key_span,
-                format!("front matter names the item `{}`, which does not exist", key.get_ref()),
+                format!(
+                    "front matter names the item `{}`, which does not exist",
+                    key.get_ref()
+                ),
                 hint.map_or_else(
                     || "run `checklist ids FILE` to list the item ids".to_string(),
                     |h| format!("did you mean `{h}`?"),
@@ -216,7 +228,7 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
         exclude: vec![],
         items: (0..items.len()).map(ItemIndex::from_usize).collect(),
     }];
-    for (name, decl) in &fm.gates {
+    for ((name, decl), matches) in fm.gates.iter().zip(gate_matches) {
         let name_span = fm_base + name.span().start..fm_base + name.span().end;
         let name = name.get_ref();
         if name == Gate::COMPLETE {
@@ -240,47 +252,36 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
             );
             continue;
         }
-        let mut selected = BTreeSet::new();
+        // The walk matched the patterns against every item as it made it.
+        let GateMatch {
+            matched: matched_any,
+            selected,
+            ..
+        } = matches;
         let mut problems = false;
-        for (patterns, include) in [(&decl.include, true), (&decl.exclude, false)] {
-            for p in patterns {
-                let pattern = Pattern::new(p.get_ref());
-                let matched: Vec<ItemIndex> = items
+        let written = decl.include.iter().chain(&decl.exclude);
+        for (p, _) in written.zip(&matched_any).filter(|(_, matched)| !**matched) {
+            problems = true;
+            let span = fm_base + p.span().start..fm_base + p.span().end;
+            let hint = closest_id(
+                p.get_ref(),
+                sections
                     .iter()
-                    .filter(|i| pattern.matches(&i.id))
-                    .map(|i| i.index)
-                    .collect();
-                if matched.is_empty() {
-                    problems = true;
-                    let span = fm_base + p.span().start..fm_base + p.span().end;
-                    let hint = closest_id(
-                        p.get_ref(),
-                        sections
-                            .iter()
-                            .map(|s| s.id.as_str())
-                            .chain(items.iter().map(|i| i.id.as_str())),
-                    );
-                    r.diag(
-                        Code::EmptyGate,
-                        span,
-                        format!(
-                            "the pattern `{}` in gate `{name}` matches no item",
-                            p.get_ref()
-                        ),
-                        hint.map_or_else(
-                            || "patterns are section or item ids, with `*` and `**` globs".into(),
-                            |h| format!("did you mean `{h}`?"),
-                        ),
-                    );
-                }
-                for i in matched {
-                    if include {
-                        selected.insert(i);
-                    } else {
-                        selected.remove(&i);
-                    }
-                }
-            }
+                    .map(|s| s.id.as_str())
+                    .chain(items.iter().map(|i| i.id.as_str())),
+            );
+            r.diag(
+                Code::EmptyGate,
+                span,
+                format!(
+                    "the pattern `{}` in gate `{name}` matches no item",
+                    p.get_ref()
+                ),
+                hint.map_or_else(
+                    || "patterns are section or item ids, with `*` and `**` globs".into(),
+                    |h| format!("did you mean `{h}`?"),
+                ),
+            );
         }
         if selected.is_empty() && !problems {
             r.diag(
@@ -296,7 +297,7 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
             description: decl.description.clone(),
             include: decl.include.iter().map(|p| p.get_ref().clone()).collect(),
             exclude: decl.exclude.iter().map(|p| p.get_ref().clone()).collect(),
-            items: selected.into_iter().collect(),
+            items: selected,
         });
     }
     let mut signoff_gate = GateIndex::from_raw(0);
@@ -309,7 +310,10 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
                 r.diag(
                     Code::UnknownReference,
                     span,
-                    format!("`signoff_gate` names the gate `{}`, which does not exist", name.get_ref()),
+                    format!(
+                        "`signoff_gate` names the gate `{}`, which does not exist",
+                        name.get_ref()
+                    ),
                     format!("declared gates: {}", known.join(", ")),
                 );
             }
@@ -366,7 +370,7 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
     if let Some(t) = &title {
         sections[0].title = t.clone();
     }
-    let mut spec = Spec {
+    let spec = Spec {
         id,
         title,
         version: fm.version.clone(),
@@ -384,9 +388,8 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
         roles,
         ordered_lists,
         foreign_metadata: foreign,
-        digest: String::new(),
+        digest: std::sync::OnceLock::new(),
     };
-    spec.digest = spec.compute_digest();
     (Some(spec), r.diags)
 }
 

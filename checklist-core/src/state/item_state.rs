@@ -238,9 +238,12 @@ impl ItemState {
             ),
             ItemState::Blocked { by, reason, .. } => (Some(by), Some(reason), None, None),
             ItemState::Filled { by, value, .. } => (Some(by), Some(value), None, None),
-            ItemState::Unsigned { voided } => {
-                (voided.as_ref().map(|v| v.because.as_str()), None, None, None)
-            }
+            ItemState::Unsigned { voided } => (
+                voided.as_ref().map(|v| v.because.as_str()),
+                None,
+                None,
+                None,
+            ),
             ItemState::Approved {
                 by, role, comment, ..
             } => (Some(by), Some(role), comment.as_deref(), None),

@@ -61,6 +61,9 @@ pub struct State<'s> {
     revision: u64,
     pub(crate) orphans: IndexMap<String, ItemState>,
     clock: Arc<dyn Clock>,
+    /// How many sign-offs are approved: a transition only looks for approvals to void
+    /// when there is one (the fold keeps it up to date).
+    approved: usize,
 }
 
 impl std::fmt::Debug for State<'_> {
@@ -102,6 +105,7 @@ impl<'s> State<'s> {
             revision: 0,
             orphans: IndexMap::new(),
             clock: Arc::new(SystemClock),
+            approved: 0,
         }
     }
 
@@ -123,12 +127,30 @@ impl<'s> State<'s> {
     /// [`State::replay`] of a log the caller has already verified.
     pub(crate) fn fold_verified(spec: &'s Spec, events: Vec<Event>) -> Self {
         let mut state = State::new(spec);
-        state.events.reserve(events.len());
-        for event in events {
-            state.fold(&event);
-            state.revision = event.revision;
-            state.events.push(event);
+        // The fold from the end: an item's state is made whole by the last of its events
+        // that applies to it, so only that one is built (not one state per event), and
+        // the log is kept as it came instead of being moved over event by event. It ends
+        // where the fold from the start would.
+        let mut settled = vec![false; spec.items().len()];
+        let mut open = settled.len();
+        for (position, e) in events.iter().enumerate().rev() {
+            if open == 0 {
+                break;
+            }
+            let Some(index) = spec.index_of(&e.item) else {
+                continue; // an item that is no longer in the checklist
+            };
+            if settled[index.get()] {
+                continue;
+            }
+            if let Some(item_state) = state.state_after(index, e, &events[..position]) {
+                settled[index.get()] = true;
+                open -= 1;
+                state.set_item(index, item_state);
+            }
         }
+        state.revision = events.last().map_or(0, |e| e.revision);
+        state.events = events;
         state
     }
 
@@ -177,9 +199,7 @@ impl<'s> State<'s> {
     /// approved.
     pub fn is_resolved(&self, index: ItemIndex, today: NaiveDate) -> bool {
         match &self.items[index.get()] {
-            ItemState::Done { .. } | ItemState::Filled { .. } | ItemState::Approved { .. } => {
-                true
-            }
+            ItemState::Done { .. } | ItemState::Filled { .. } | ItemState::Approved { .. } => true,
             ItemState::NotApplicable { waiver, .. } => waiver
                 .as_ref()
                 .and_then(|w| w.expires)
@@ -578,14 +598,20 @@ impl<'s> State<'s> {
     }
 
     /// Appends the planned event and the void events it causes, as one revision.
-    fn commit(&mut self, index: ItemIndex, actor: &Actor, plan: Plan, now: DateTime<Utc>) -> Change {
+    fn commit(
+        &mut self,
+        index: ItemIndex,
+        actor: &Actor,
+        plan: Plan,
+        now: DateTime<Utc>,
+    ) -> Change {
         // Timestamps never go backwards in the log, even if the clock does.
         let at = self.events.last().map_or(now, |e| e.at.max(now));
         let revision = self.revision + 1;
         let start = self.events.len();
         let from = self.items[index.get()].status();
         let cause_seq = start as u64 + 1;
-        self.push(Event {
+        let event = Event {
             seq: cause_seq,
             revision,
             at,
@@ -602,7 +628,8 @@ impl<'s> State<'s> {
             expires: plan.expires,
             cause: None,
             hash: String::new(),
-        });
+        };
+        self.push_at(index, event);
         self.void_covering(index, actor.name(), Some(cause_seq), revision, at);
         self.revision = revision;
         Change {
@@ -620,19 +647,26 @@ impl<'s> State<'s> {
         revision: u64,
         at: DateTime<Utc>,
     ) {
-        if !self.spec.is_covered(index) {
+        if !self.spec.is_covered(index) || self.approved == 0 {
             return;
         }
         let because = self.spec.item(index).id();
-        let reason = match cause {
-            Some(_) => format!("`{because}` changed after the approval"),
-            None => format!("the checklist added or changed `{because}` after the approval"),
-        };
+        // Nearly every transition touches a covered item while nothing is approved, so
+        // the reason is only written once there is an approval to void.
+        let mut reason: Option<String> = None;
         for &s in self.spec.signoffs() {
             if self.items[s.get()].status() != Status::Approved {
                 continue;
             }
-            self.push(Event {
+            let reason = reason
+                .get_or_insert_with(|| match cause {
+                    Some(_) => format!("`{because}` changed after the approval"),
+                    None => {
+                        format!("the checklist added or changed `{because}` after the approval")
+                    }
+                })
+                .clone();
+            let event = Event {
                 seq: self.events.len() as u64 + 1,
                 revision,
                 at,
@@ -641,7 +675,7 @@ impl<'s> State<'s> {
                 action: Action::Void,
                 from: Status::Approved,
                 to: Status::Unsigned,
-                reason: Some(reason.clone()),
+                reason: Some(reason),
                 value: Some(because.to_string()),
                 evidence: None,
                 role: None,
@@ -649,15 +683,17 @@ impl<'s> State<'s> {
                 expires: None,
                 cause,
                 hash: String::new(),
-            });
+            };
+            self.push_at(s, event);
         }
     }
 
     /// Hashes an event onto the chain, folds it into the item states and appends it.
-    fn push(&mut self, mut event: Event) {
+    fn push_at(&mut self, index: ItemIndex, mut event: Event) {
         let previous = self.events.last().map_or(GENESIS_HASH, |e| e.hash.as_str());
         event.hash = event.compute_hash(previous);
-        self.fold(&event);
+        // The index is the event's item's: the fold need not look the id up again.
+        self.fold_at(index, &event);
         self.events.push(event);
     }
 
@@ -684,7 +720,7 @@ impl<'s> State<'s> {
         let revision = self.revision + 1;
         for &i in reset {
             let item = self.spec.item(i);
-            self.push(Event {
+            let event = Event {
                 seq: self.events.len() as u64 + 1,
                 revision,
                 at,
@@ -701,7 +737,8 @@ impl<'s> State<'s> {
                 expires: None,
                 cause: None,
                 hash: String::new(),
-            });
+            };
+            self.push_at(i, event);
         }
         if let Some(i) = voids {
             self.void_covering(i, "checklist", None, revision, at);
@@ -709,18 +746,32 @@ impl<'s> State<'s> {
         self.revision = revision;
     }
 
-    /// The fold step: the state an event leaves its item in.
-    fn fold(&mut self, e: &Event) {
-        let Some(index) = self.spec.index_of(&e.item) else {
-            return; // an item that is no longer in the checklist
-        };
+    /// Every change of an item's state goes through here, keeping `approved` counted.
+    fn set_item(&mut self, index: ItemIndex, state: ItemState) {
+        let slot = &mut self.items[index.get()];
+        let was = slot.status() == Status::Approved;
+        let is = state.status() == Status::Approved;
+        *slot = state;
+        self.approved = self.approved + usize::from(is) - usize::from(was);
+    }
+
+    /// The fold step, for an event known to be about the item at `index`: the state the
+    /// event leaves its item in.
+    fn fold_at(&mut self, index: ItemIndex, e: &Event) {
+        if let Some(state) = self.state_after(index, e, &self.events) {
+            self.set_item(index, state);
+        }
+    }
+
+    /// The state `e` leaves the item at `index` in, or `None` when it does not apply to
+    /// it (recorded when the item was of another kind). `before` is the log before `e`.
+    fn state_after(&self, index: ItemIndex, e: &Event, before: &[Event]) -> Option<ItemState> {
         let item = self.spec.item(index);
         if e.action == Action::Reset {
-            self.items[index.get()] = ItemState::initial(item.kind(), item.mark());
-            return;
+            return Some(ItemState::initial(item.kind(), item.mark()));
         }
         if !e.to.fits(item.kind()) {
-            return; // recorded when the item was of another kind
+            return None; // recorded when the item was of another kind
         }
         let by = || e.actor.clone();
         let state = match e.to {
@@ -760,7 +811,7 @@ impl<'s> State<'s> {
                         .clone()
                         .or_else(|| {
                             e.cause
-                                .and_then(|c| self.events.get((c as usize).checked_sub(1)?))
+                                .and_then(|c| before.get((c as usize).checked_sub(1)?))
                                 .map(|cause| cause.item.clone())
                         })
                         .unwrap_or_default(),
@@ -781,9 +832,8 @@ impl<'s> State<'s> {
                 comment: e.reason.clone().unwrap_or_default(),
             },
         };
-        self.items[index.get()] = state;
+        Some(state)
     }
-
 }
 
 fn is_task_action(action: Action) -> bool {
@@ -804,4 +854,3 @@ struct Plan {
     approver: Option<String>,
     expires: Option<NaiveDate>,
 }
-

@@ -4,33 +4,25 @@
 use super::*;
 
 impl Walker<'_> {
+    /// The id the next item gets, and its hash in `item_ids`: `id`, or `id-2`, `id-3`...
+    /// when it is taken. The caller indexes it when it pushes the item.
     pub(super) fn unique_item_id(
         &mut self,
         id: String,
         pinned: bool,
-        index: ItemIndex,
         location: &Location,
-    ) -> String {
-        let first_pinned = self.pinned_ids.contains(&(true, id.clone()));
+    ) -> (String, u64) {
+        let first_pinned = !self.pinned_items.is_empty() && self.pinned_items.contains(&id);
         if pinned {
-            self.pinned_ids.insert((true, id.clone()));
+            self.pinned_items.insert(id.clone());
         }
-        let first = match self.item_ids.entry(id.clone()) {
-            Entry::Vacant(v) => {
-                v.insert(index);
-                return id;
-            }
-            Entry::Occupied(o) => *o.get(),
+        let hash = self.item_ids.hash(&id);
+        let Some(first) = self.item_ids.get_hashed(&id, hash, &self.items) else {
+            return (id, hash);
         };
         let first_loc = self.items[first.get()].location.clone();
         let id = self.claim_suffixed(false, &id, |w, candidate| {
-            match w.item_ids.entry(candidate.to_string()) {
-                Entry::Vacant(v) => {
-                    v.insert(index);
-                    true
-                }
-                Entry::Occupied(_) => false,
-            }
+            w.item_ids.get(candidate, &w.items).is_none()
         });
         self.repeated(
             "item",
@@ -38,38 +30,32 @@ impl Walker<'_> {
             &id,
             location,
             first_loc,
-            self.items[first.get()].label.clone(),
+            self.items[first.get()].label().to_string(),
         );
-        id
+        let hash = self.item_ids.hash(&id);
+        (id, hash)
     }
 
+    /// The id the next section gets, and its hash in `section_ids`, as
+    /// [`Walker::unique_item_id`] does for items. The caller indexes it when it pushes the
+    /// section.
     pub(super) fn unique_section_id(
         &mut self,
         id: String,
         pinned: bool,
-        index: SectionIndex,
         location: &Location,
-    ) -> String {
-        let first_pinned = self.pinned_ids.contains(&(false, id.clone()));
+    ) -> (String, u64) {
+        let first_pinned = !self.pinned_sections.is_empty() && self.pinned_sections.contains(&id);
         if pinned {
-            self.pinned_ids.insert((false, id.clone()));
+            self.pinned_sections.insert(id.clone());
         }
-        let first = match self.section_ids.entry(id.clone()) {
-            Entry::Vacant(v) => {
-                v.insert(index);
-                return id;
-            }
-            Entry::Occupied(o) => *o.get(),
+        let hash = self.section_ids.hash(&id);
+        let Some(first) = self.section_ids.get_hashed(&id, hash, &self.sections) else {
+            return (id, hash);
         };
         let first_loc = self.sections[first.get()].location.clone();
         let id = self.claim_suffixed(true, &id, |w, candidate| {
-            match w.section_ids.entry(candidate.to_string()) {
-                Entry::Vacant(v) => {
-                    v.insert(index);
-                    true
-                }
-                Entry::Occupied(_) => false,
-            }
+            w.section_ids.get(candidate, &w.sections).is_none()
         });
         self.repeated(
             "section",
@@ -79,7 +65,8 @@ impl Walker<'_> {
             first_loc,
             self.sections[first.get()].title.clone(),
         );
-        id
+        let hash = self.section_ids.hash(&id);
+        (id, hash)
     }
 
     fn claim_suffixed(

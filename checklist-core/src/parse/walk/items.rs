@@ -38,7 +38,7 @@ impl Walker<'_> {
                 );
             }
             if let Some(Frame::Item(f)) = self.frames.last_mut() {
-                f.segment = Some(slugify(&text));
+                f.segment = Some(Segment::Slug(slugify(&text)));
             }
             return;
         };
@@ -108,39 +108,71 @@ impl Walker<'_> {
             self.text_too_long(src.start..src.start + 1, text.len());
             return;
         }
-        let shape = item_text::shape(&text);
+        let shape = item_text::shape(text);
         let section = *self
             .section_stack
             .last()
             .unwrap_or(&SectionIndex::from_raw(0));
         let item_span = src.start..src.raw.end.max(src.box_span.end);
         let decided = self.decide_kind(&shape, &attrs, section, item_span.clone());
-        let own = decided.pin.clone().unwrap_or_else(|| {
-            let s = slugify(&shape.label);
-            if s.is_empty() { "item".into() } else { s }
-        });
-        // Path: section, then every enclosing list item (parent task or grouping bullet).
-        let mut id = self.sections[section.get()].id.clone();
+        // Path: section, then every enclosing list item (parent task or grouping bullet),
+        // then the item's own segment (its pin, or its label's slug), built in one buffer.
+        let section_id = &self.sections[section.get()].id;
+        // The id keeps its capacity in the spec, so it is sized to fit: the path so far,
+        // then a slug, which for ASCII text is never longer than the label.
+        let own_len = decided
+            .pin
+            .as_ref()
+            .map_or(shape.label_end.max(4), String::len);
+        let segments_len: usize = self.frames[..self.frames.len() - 1]
+            .iter()
+            .map(|frame| match frame {
+                Frame::Item(f) => match &f.segment {
+                    Some(Segment::Slug(s)) => s.len() + 1,
+                    Some(Segment::Item(i)) => own_segment(&self.items[i.get()].id).len() + 1,
+                    None => 0,
+                },
+                _ => 0,
+            })
+            .sum();
+        let mut id = String::with_capacity(section_id.len() + segments_len + 1 + own_len);
+        id.push_str(section_id);
         let mut parent = None;
         for frame in &self.frames[..self.frames.len() - 1] {
             if let Frame::Item(f) = frame {
-                if let Some(seg) = f.segment.as_deref().filter(|s| !s.is_empty()) {
-                    id = join(&id, seg);
+                let segment = match &f.segment {
+                    Some(Segment::Slug(s)) => s.as_str(),
+                    Some(Segment::Item(i)) => own_segment(&self.items[i.get()].id),
+                    None => "",
+                };
+                if !segment.is_empty() {
+                    push_segment(&mut id, segment);
                 }
                 if f.item.is_some() {
                     parent = f.item;
                 }
             }
         }
-        let id = join(&id, &own);
+        if !id.is_empty() {
+            id.push('/');
+        }
+        let own_start = id.len();
+        match &decided.pin {
+            Some(pin) => id.push_str(pin),
+            None => {
+                slugify_into(&mut id, shape.label());
+                if id.len() == own_start {
+                    id.push_str("item");
+                }
+            }
+        }
         if id.len() > self.limits.max_text_bytes {
             self.text_too_long(item_span, id.len());
             return;
         }
         let index = ItemIndex::from_usize(self.items.len());
         let location = self.loc(item_span.clone());
-        let id = self.unique_item_id(id, decided.pin.is_some(), index, &location);
-        let own_segment = id.rsplit('/').next().unwrap_or("").to_string();
+        let (id, hash) = self.unique_item_id(id, decided.pin.is_some(), &location);
         let step = self.next_step(index);
         let line_end = self.src[src.raw.end..]
             .find(['\n', '\r'])
@@ -148,10 +180,7 @@ impl Walker<'_> {
         let line_start = self.src[..src.box_span.start]
             .rfind(['\n', '\r'])
             .map_or(0, |i| i + 1);
-        let indent = self.src[line_start..src.box_span.start]
-            .chars()
-            .map(|c| if c == '>' || c == '\t' { c } else { ' ' })
-            .collect();
+        let indent = indent(&self.src[line_start..src.box_span.start]);
         if src.mark == Mark::Checked && !matches!(decided.kind, ItemKind::Task) {
             self.diag(
                 Code::CheckedFieldIgnored,
@@ -167,11 +196,15 @@ impl Walker<'_> {
                 "it starts empty; fill or approve it through the state, e.g. `checklist fill`",
             );
         }
+        self.item_ids.insert_hashed(&id, hash, index);
+        for gate in &mut self.gates {
+            gate.item(&id, index);
+        }
         self.items.push(Item {
             index,
             id,
             text: shape.text,
-            label: shape.label,
+            label_end: shape.label_end,
             kind: decided.kind,
             optional: decided.optional,
             mark: src.mark,
@@ -190,7 +223,7 @@ impl Walker<'_> {
         }
         if let Some(Frame::Item(f)) = self.frames.last_mut() {
             f.item = Some(index);
-            f.segment = Some(own_segment);
+            f.segment = Some(Segment::Item(index));
         }
     }
 
@@ -225,15 +258,18 @@ impl Walker<'_> {
         section: SectionIndex,
         item_span: Range<usize>,
     ) -> Decided {
-        let under_signoff = item_text::is_signoff_heading(&self.sections[section.get()].title);
+        let label = shape.label();
         let derived_role = || {
-            let base = item_text::strip_approval(&shape.label)
+            let base = item_text::strip_approval(label)
                 .filter(|b| !b.is_empty())
-                .unwrap_or(&shape.label);
+                .unwrap_or(label);
             slugify(base)
         };
         let mut kind = if shape.blank {
-            if shape.label.is_empty() {
+            // Only a field's heading matters (fields under a sign-off heading are
+            // sign-offs), so only fields pay for slugging it.
+            let under_signoff = item_text::is_signoff_heading(&self.sections[section.get()].title);
+            if label.is_empty() {
                 self.diag(
                     Code::UnlabelledField,
                     item_span.clone(),
@@ -241,11 +277,11 @@ impl Walker<'_> {
                     "say what goes in the blank: `- [ ] Release Date: ____`",
                 );
             }
-            if under_signoff || item_text::strip_approval(&shape.label).is_some() {
+            if under_signoff || item_text::strip_approval(label).is_some() {
                 ItemKind::SignOff {
                     role: derived_role(),
                 }
-            } else if item_text::has_word(&shape.label, "date") {
+            } else if item_text::has_word(label, "date") {
                 ItemKind::Field(FieldType::Date)
             } else {
                 ItemKind::Field(FieldType::Text)
@@ -347,7 +383,7 @@ impl Walker<'_> {
         } else if let Some(t) = field_type {
             kind = ItemKind::Field(t);
         } else if field && !matches!(kind, ItemKind::Field(_)) {
-            kind = ItemKind::Field(if item_text::has_word(&shape.label, "date") {
+            kind = ItemKind::Field(if item_text::has_word(label, "date") {
                 FieldType::Date
             } else {
                 FieldType::Text
@@ -385,4 +421,35 @@ struct Decided {
     kind: ItemKind,
     optional: bool,
     pin: Option<String>,
+}
+
+/// The last segment of an id path: what a task adds to its children's ids.
+fn own_segment(id: &str) -> &str {
+    id.rsplit('/').next().unwrap_or("")
+}
+
+/// `path/segment`, or `segment` when the path is empty (what `join` builds, in place).
+fn push_segment(path: &mut String, segment: &str) {
+    if !path.is_empty() {
+        path.push('/');
+    }
+    path.push_str(segment);
+}
+
+/// The prefix that puts a line at an item's content column: the line's text before the
+/// box with every character but `>` and tab turned into a space.
+fn indent(before_box: &str) -> std::borrow::Cow<'static, str> {
+    const SPACES: &str = "                                                                ";
+    if !before_box.contains(['>', '\t']) {
+        let width = before_box.chars().count();
+        if let Some(spaces) = SPACES.get(..width) {
+            return std::borrow::Cow::Borrowed(spaces);
+        }
+    }
+    std::borrow::Cow::Owned(
+        before_box
+            .chars()
+            .map(|c| if c == '>' || c == '\t' { c } else { ' ' })
+            .collect(),
+    )
 }

@@ -8,7 +8,6 @@
 mod ids;
 mod items;
 
-use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -18,9 +17,11 @@ use super::attributes::{self, Attribute, Trailing};
 use super::item_text::{self, Shape};
 use super::{Limits, ParseOptions, markdown_options};
 use crate::diagnostic::{Code, Diagnostic, LineIndex, Location, Related, Severity};
-use crate::slug::{is_slug, slugify};
+use crate::pattern::Pattern;
+use crate::slug::{is_slug, slugify, slugify_into};
 use crate::spec::{
-    FieldType, Item, ItemIndex, ItemKind, Mark, Note, NoteKind, Section, SectionIndex, Step,
+    FieldType, IdIndex, Item, ItemIndex, ItemKind, Mark, Note, NoteKind, Section, SectionIndex,
+    Step,
 };
 
 /// What the walk produces, before front matter is applied.
@@ -29,9 +30,59 @@ pub(crate) struct Walked {
     pub(crate) title_pin: Option<String>,
     pub(crate) sections: Vec<Section>,
     pub(crate) items: Vec<Item>,
-    pub(crate) item_ids: HashMap<String, ItemIndex>,
+    pub(crate) item_ids: IdIndex,
     pub(crate) ordered_lists: Vec<Vec<ItemIndex>>,
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// Each declared gate's patterns, matched against every item as it was made.
+    pub(crate) gates: Vec<GateMatch>,
+}
+
+/// The patterns of one declared gate (includes, then excludes) and what they matched.
+///
+/// Matching happens while each item is made, when its id is still in cache: matched
+/// later, every id of a large checklist is a cache miss.
+pub(crate) struct GateMatch {
+    patterns: Vec<(Pattern, bool)>,
+    /// Per pattern: whether it matched any item.
+    pub(crate) matched: Vec<bool>,
+    /// The items an include matches and no exclude does, in document order.
+    pub(crate) selected: Vec<ItemIndex>,
+}
+
+impl GateMatch {
+    /// `include` and `exclude` as written.
+    pub(crate) fn new<'a>(
+        include: impl IntoIterator<Item = &'a str>,
+        exclude: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        let patterns: Vec<(Pattern, bool)> = include
+            .into_iter()
+            .map(|p| (Pattern::new(p), true))
+            .chain(exclude.into_iter().map(|p| (Pattern::new(p), false)))
+            .collect();
+        GateMatch {
+            matched: vec![false; patterns.len()],
+            patterns,
+            selected: Vec::new(),
+        }
+    }
+
+    fn item(&mut self, id: &str, index: ItemIndex) {
+        let (mut included, mut excluded) = (false, false);
+        for ((pattern, include), matched) in self.patterns.iter().zip(&mut self.matched) {
+            if pattern.matches(id) {
+                *matched = true;
+                if *include {
+                    included = true;
+                } else {
+                    excluded = true;
+                }
+            }
+        }
+        if included && !excluded {
+            self.selected.push(index);
+        }
+    }
 }
 
 /// Text gathered from inline events, with the raw source range it came from.
@@ -64,8 +115,15 @@ struct ItemFrame {
     in_first_paragraph: bool,
     inline: Inline,
     /// The path segment this list item adds for the items nested in it.
-    segment: Option<String>,
+    segment: Option<Segment>,
     item: Option<ItemIndex>,
+}
+
+/// The path segment of a list item: a grouping bullet's slug, or a task's own segment,
+/// which is the last segment of its id (read from the item rather than copied).
+enum Segment {
+    Slug(String),
+    Item(ItemIndex),
 }
 
 enum Frame {
@@ -95,14 +153,19 @@ pub(crate) struct Walker<'s> {
     strict: bool,
     limits: Limits,
     lines: &'s LineIndex,
+    /// The line of the last location asked for: the walk moves forward through the
+    /// source, so the next one is usually on it or just after it.
+    line_hint: std::cell::Cell<u32>,
     diags: Vec<Diagnostic>,
     sections: Vec<Section>,
-    section_ids: HashMap<String, SectionIndex>,
-    /// Ids claimed by a pin `{#...}`, so a later derived id that meets them is an error
-    /// too, whatever the order of the two.
-    pinned_ids: HashSet<(bool, String)>,
+    section_ids: IdIndex<SectionIndex>,
+    /// Item ids claimed by a pin `{#...}`, so a later derived id that meets them is an
+    /// error too, whatever the order of the two.
+    pinned_items: HashSet<String>,
+    /// The same for section ids.
+    pinned_sections: HashSet<String>,
     items: Vec<Item>,
-    item_ids: HashMap<String, ItemIndex>,
+    item_ids: IdIndex,
     ordered_lists: Vec<Vec<ItemIndex>>,
     section_stack: Vec<SectionIndex>,
     frames: Vec<Frame>,
@@ -115,6 +178,7 @@ pub(crate) struct Walker<'s> {
     /// The next `-N` suffix to try per repeated id (`true`: a section id), so that many
     /// repeats of one id cost linear time, not quadratic.
     next_suffix: HashMap<(bool, String), u64>,
+    gates: Vec<GateMatch>,
 }
 
 impl<'s> Walker<'s> {
@@ -135,12 +199,14 @@ impl<'s> Walker<'s> {
             strict: options.strict,
             limits: options.limits,
             lines,
+            line_hint: std::cell::Cell::new(1),
             diags: vec![],
             sections: vec![root],
-            section_ids: HashMap::new(),
-            pinned_ids: HashSet::new(),
+            section_ids: IdIndex::default(),
+            pinned_items: HashSet::new(),
+            pinned_sections: HashSet::new(),
             items: vec![],
-            item_ids: HashMap::new(),
+            item_ids: IdIndex::default(),
             ordered_lists: vec![],
             section_stack: vec![SectionIndex::from_raw(0)],
             frames: vec![],
@@ -151,11 +217,18 @@ impl<'s> Walker<'s> {
             depth_reported: false,
             items_reported: false,
             next_suffix: HashMap::new(),
+            gates: Vec::new(),
         }
     }
 
+    /// Matches every item against these gates' patterns as it is made.
+    pub(crate) fn with_gates(mut self, gates: Vec<GateMatch>) -> Self {
+        self.gates = gates;
+        self
+    }
+
     fn loc(&self, span: Range<usize>) -> Location {
-        self.lines.locate(self.src, span)
+        self.lines.locate_near(self.src, span, &self.line_hint)
     }
 
     fn diag(&mut self, code: Code, span: Range<usize>, message: String, help: &str) {
@@ -173,6 +246,10 @@ impl<'s> Walker<'s> {
     /// Walks the Markdown that starts at byte `base` of the source.
     pub(crate) fn run(mut self, base: usize) -> Walked {
         let md = &self.src[base..];
+        // Sized once: grown by doubling, the item list is copied whole every time.
+        let expected = estimate_items(md).min(self.limits.max_items);
+        self.items.reserve_exact(expected);
+        self.item_ids.reserve(expected);
         for (event, range) in Parser::new_ext(md, markdown_options()).into_offset_iter() {
             let range = range.start + base..range.end + base;
             self.event(event, range);
@@ -514,7 +591,8 @@ impl<'s> Walker<'s> {
         let id = join(parent_id, &own);
         let index = SectionIndex::from_usize(self.sections.len());
         let location = self.loc(h.start..raw_range.end.max(h.start + 1));
-        let id = self.unique_section_id(id, pin.is_some(), index, &location);
+        let (id, hash) = self.unique_section_id(id, pin.is_some(), &location);
+        self.section_ids.insert_hashed(&id, hash, index);
         self.sections.push(Section {
             index,
             id,
@@ -582,8 +660,23 @@ impl<'s> Walker<'s> {
             item_ids: self.item_ids,
             ordered_lists: self.ordered_lists,
             diagnostics: self.diags,
+            gates: self.gates,
         }
     }
+}
+
+/// About how many items the Markdown holds: its `[ ]`, `[x]`, `[X]` and `[~]` (a few
+/// may be in code or links, so rarely fewer).
+fn estimate_items(md: &str) -> usize {
+    let bytes = md.as_bytes();
+    md.match_indices('[')
+        .filter(|&(i, _)| {
+            matches!(
+                bytes.get(i + 1..i + 3),
+                Some([b' ' | b'x' | b'X' | b'~', b']'])
+            )
+        })
+        .count()
 }
 
 fn join(parent: &str, own: &str) -> String {
