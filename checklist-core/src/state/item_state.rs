@@ -53,6 +53,21 @@ impl Status {
         }
     }
 
+    /// A stable one-byte code for the hashed event encoding (never reuse a retired code).
+    pub(crate) fn code(self) -> u8 {
+        match self {
+            Status::Pending => 1,
+            Status::Done => 2,
+            Status::NotApplicable => 3,
+            Status::Blocked => 4,
+            Status::Empty => 5,
+            Status::Filled => 6,
+            Status::Unsigned => 7,
+            Status::Approved => 8,
+            Status::Rejected => 9,
+        }
+    }
+
     /// Whether an item of `kind` can be in this status.
     pub fn fits(self, kind: &ItemKind) -> bool {
         matches!(

@@ -64,6 +64,9 @@ pub struct State<'s> {
     /// How many sign-offs are approved: a transition only looks for approvals to void
     /// when there is one (the fold keeps it up to date).
     approved: usize,
+    /// The raw digest of the last event (zeros before the first): the next event chains
+    /// from it without decoding the last event's hex.
+    head: [u8; 32],
 }
 
 impl std::fmt::Debug for State<'_> {
@@ -106,6 +109,7 @@ impl<'s> State<'s> {
             orphans: IndexMap::new(),
             clock: Arc::new(SystemClock),
             approved: 0,
+            head: [0; 32],
         }
     }
 
@@ -150,6 +154,11 @@ impl<'s> State<'s> {
             }
         }
         state.revision = events.last().map_or(0, |e| e.revision);
+        // A verified log's hashes are well formed.
+        state.head = events
+            .last()
+            .and_then(|e| event::decode_hash(&e.hash))
+            .unwrap_or([0; 32]);
         state.events = events;
         state
     }
@@ -690,8 +699,9 @@ impl<'s> State<'s> {
 
     /// Hashes an event onto the chain, folds it into the item states and appends it.
     fn push_at(&mut self, index: ItemIndex, mut event: Event) {
-        let previous = self.events.last().map_or(GENESIS_HASH, |e| e.hash.as_str());
-        event.hash = event.compute_hash(previous);
+        let digest = event.digest_after(&self.head);
+        event.hash = event::hex_hash(&digest);
+        self.head = digest;
         // The index is the event's item's: the fold need not look the id up again.
         self.fold_at(index, &event);
         self.events.push(event);
