@@ -396,40 +396,10 @@ fn resolve(spec: &Spec, approve: bool, events: usize) -> State<'_> {
 // ---------------------------------------------------------------------------------------
 // The hash chain's input
 
-/// Exactly the bytes `Event::compute_hash` feeds SHA-256 (see `state/event.rs`: the
-/// previous hash, then every field length-prefixed). Checked against the real hashes.
+/// The bytes the chain hashes for one event: the library's own encoding, so the
+/// baseline can never drift from what the chain does.
 pub fn canonical(e: &Event, previous: &str, out: &mut Vec<u8>) {
-    let mut put = |bytes: &[u8]| {
-        out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-        out.extend_from_slice(bytes);
-    };
-    put(previous.as_bytes());
-    put(&e.seq.to_le_bytes());
-    put(&e.revision.to_le_bytes());
-    put(&e.at.timestamp().to_le_bytes());
-    put(&e.at.timestamp_subsec_nanos().to_le_bytes());
-    put(e.actor.as_bytes());
-    put(e.item.as_bytes());
-    put(e.action.as_str().as_bytes());
-    put(e.from.as_str().as_bytes());
-    put(e.to.as_str().as_bytes());
-    for field in [&e.reason, &e.value, &e.evidence, &e.role, &e.approver] {
-        match field {
-            Some(s) => {
-                put(b"1");
-                put(s.as_bytes());
-            }
-            None => put(b"0"),
-        }
-    }
-    match e.expires {
-        Some(d) => put(d.format("%Y-%m-%d").to_string().as_bytes()),
-        None => put(b""),
-    }
-    match e.cause {
-        Some(c) => put(&c.to_le_bytes()),
-        None => put(b""),
-    }
+    out.extend_from_slice(&e.hash_input(previous));
 }
 
 pub fn hex(digest: &[u8]) -> String {

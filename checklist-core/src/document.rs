@@ -478,19 +478,22 @@ impl<'s> State<'s> {
             });
         }
         if doc.checklist.digest == spec.digest() {
+            let indices = crate::state::event_indices(spec, &doc.events);
             // For this exact checklist every event must name one of its items, or an item
             // an earlier migration removed (whose state the document keeps as an orphan).
             if let Some(e) = doc
                 .events
                 .iter()
-                .find(|e| spec.index_of(&e.item).is_none() && !doc.orphans.contains_key(&e.item))
+                .zip(&indices)
+                .find(|(e, index)| index.is_none() && !doc.orphans.contains_key(&e.item))
+                .map(|(e, _)| e)
             {
                 return Err(StateError::UnknownItem {
                     seq: e.seq,
                     item: e.item.clone(),
                 });
             }
-            let mut state = State::fold_verified(spec, doc.events).with_clock(clock);
+            let mut state = State::fold_verified(spec, doc.events, &indices).with_clock(clock);
             // Same spec: the stored states must be exactly the fold of the log, for exactly
             // this checklist's ids (equal counts plus every id present = no extra ids).
             if doc.items.len() != spec.items().len() {
@@ -574,7 +577,8 @@ fn migrate<'s>(
             report.added.push(item.id().to_string());
         }
     }
-    let mut state = State::fold_verified(spec, doc.events).with_clock(clock);
+    let indices = crate::state::event_indices(spec, &doc.events);
+    let mut state = State::fold_verified(spec, doc.events, &indices).with_clock(clock);
     state.orphans = orphans;
     // Only items whose folded state still does not fit need a reset: an item retyped
     // task -> field has task events that the fold already skipped.

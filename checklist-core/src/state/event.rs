@@ -166,6 +166,32 @@ impl Event {
         hex_hash(&self.digest(previous))
     }
 
+    /// The exact bytes this event's hash covers after `previous` (see the encoding on
+    /// `Event`'s hashing): for tools that verify a log on their own, and for measuring
+    /// what hashing costs.
+    ///
+    /// ```
+    /// use checklist_core::{Actor, Spec, State, state::GENESIS_HASH};
+    /// use sha2::Digest;
+    /// let spec = Spec::parse("- [ ] a\n")?;
+    /// let mut state = State::new(&spec);
+    /// state.complete(spec.index_of("a").unwrap(), &Actor::new("ann"))?;
+    /// let event = &state.events()[0];
+    /// let digest = sha2::Sha256::digest(event.hash_input(GENESIS_HASH));
+    /// let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    /// assert_eq!(event.hash, format!("sha256:{hex}"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn hash_input(&self, previous: &str) -> Vec<u8> {
+        let previous = match decode_hash(previous) {
+            Some(raw) => Previous::Raw(raw),
+            None => Previous::Damaged(previous),
+        };
+        let mut out = Vec::with_capacity(128);
+        self.encode(previous, &mut out);
+        out
+    }
+
     /// The raw digest after a previous raw digest: what a state appending to its log
     /// uses, keeping the last digest instead of decoding the last event's hex.
     pub(crate) fn digest_after(&self, previous: &[u8; 32]) -> [u8; 32] {

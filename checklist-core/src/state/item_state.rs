@@ -117,7 +117,7 @@ pub struct Voided {
 }
 
 /// The state of one item, with who put it there and when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ItemState {
     /// Task not yet done.
@@ -296,5 +296,211 @@ impl ItemState {
             | ItemState::Rejected { by, .. } => Some(by),
             _ => None,
         }
+    }
+}
+
+/// An item state as read: every field optional, checked against its status by
+/// `TryFrom`. Reading a flat struct is about twice as fast as serde's internally tagged
+/// enums, which buffer each object before looking at its tag; the JSON is the same, and
+/// so are the messages for unknown, repeated and missing fields.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawItemState {
+    status: Status,
+    by: Option<String>,
+    at: Option<DateTime<Utc>>,
+    note: Option<String>,
+    evidence: Option<String>,
+    reason: Option<String>,
+    waiver: Option<Waiver>,
+    value: Option<String>,
+    voided: Option<Voided>,
+    role: Option<String>,
+    comment: Option<String>,
+}
+
+/// Why an item state does not fit its status.
+#[derive(Debug)]
+struct ShapeError(String);
+
+impl std::fmt::Display for ShapeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemState {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = RawItemState::deserialize(d)?;
+        ItemState::try_from(raw).map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<RawItemState> for ItemState {
+    type Error = ShapeError;
+
+    fn try_from(raw: RawItemState) -> Result<Self, ShapeError> {
+        let status = raw.status;
+        // Fields this status does not have are refused, as unknown fields are.
+        let present = [
+            ("by", raw.by.is_some()),
+            ("at", raw.at.is_some()),
+            ("note", raw.note.is_some()),
+            ("evidence", raw.evidence.is_some()),
+            ("reason", raw.reason.is_some()),
+            ("waiver", raw.waiver.is_some()),
+            ("value", raw.value.is_some()),
+            ("voided", raw.voided.is_some()),
+            ("role", raw.role.is_some()),
+            ("comment", raw.comment.is_some()),
+        ];
+        let allowed: &[&str] = match status {
+            Status::Pending | Status::Empty => &[],
+            Status::Done => &["by", "at", "note", "evidence"],
+            Status::NotApplicable => &["by", "at", "reason", "waiver"],
+            Status::Blocked => &["by", "at", "reason"],
+            Status::Filled => &["by", "at", "value"],
+            Status::Unsigned => &["voided"],
+            Status::Approved => &["by", "role", "at", "comment"],
+            Status::Rejected => &["by", "role", "at", "comment"],
+        };
+        if let Some((field, _)) = present
+            .iter()
+            .find(|(field, is)| *is && !allowed.contains(field))
+        {
+            return Err(ShapeError(format!(
+                "unknown field `{field}` for an item that is `{status}`, expected one of {}",
+                allowed
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        fn need<T>(value: Option<T>, field: &str) -> Result<T, ShapeError> {
+            value.ok_or_else(|| ShapeError(format!("missing field `{field}`")))
+        }
+        Ok(match status {
+            Status::Pending => ItemState::Pending,
+            Status::Empty => ItemState::Empty,
+            Status::Done => ItemState::Done {
+                by: need(raw.by, "by")?,
+                at: need(raw.at, "at")?,
+                note: raw.note,
+                evidence: raw.evidence,
+            },
+            Status::NotApplicable => ItemState::NotApplicable {
+                by: need(raw.by, "by")?,
+                at: need(raw.at, "at")?,
+                reason: raw.reason,
+                waiver: raw.waiver,
+            },
+            Status::Blocked => ItemState::Blocked {
+                by: need(raw.by, "by")?,
+                at: need(raw.at, "at")?,
+                reason: need(raw.reason, "reason")?,
+            },
+            Status::Filled => ItemState::Filled {
+                by: need(raw.by, "by")?,
+                at: need(raw.at, "at")?,
+                value: need(raw.value, "value")?,
+            },
+            Status::Unsigned => ItemState::Unsigned { voided: raw.voided },
+            Status::Approved => ItemState::Approved {
+                by: need(raw.by, "by")?,
+                role: need(raw.role, "role")?,
+                at: need(raw.at, "at")?,
+                comment: raw.comment,
+            },
+            Status::Rejected => ItemState::Rejected {
+                by: need(raw.by, "by")?,
+                role: need(raw.role, "role")?,
+                at: need(raw.at, "at")?,
+                comment: need(raw.comment, "comment")?,
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(json: &str) -> Result<ItemState, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn every_state_reads_back_what_it_writes() {
+        let at = "2026-11-26T09:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        for state in [
+            ItemState::Pending,
+            ItemState::Empty,
+            ItemState::Done {
+                by: "a".into(),
+                at,
+                note: Some("n".into()),
+                evidence: None,
+            },
+            ItemState::NotApplicable {
+                by: "a".into(),
+                at,
+                reason: Some("r".into()),
+                waiver: Some(Waiver {
+                    approver: "b".into(),
+                    expires: None,
+                }),
+            },
+            ItemState::Blocked {
+                by: "a".into(),
+                at,
+                reason: "r".into(),
+            },
+            ItemState::Filled {
+                by: "a".into(),
+                at,
+                value: "v".into(),
+            },
+            ItemState::Unsigned { voided: None },
+            ItemState::Unsigned {
+                voided: Some(Voided {
+                    because: "x".into(),
+                    event: Some(3),
+                    at,
+                }),
+            },
+            ItemState::Approved {
+                by: "a".into(),
+                role: "r".into(),
+                at,
+                comment: None,
+            },
+            ItemState::Rejected {
+                by: "a".into(),
+                role: "r".into(),
+                at,
+                comment: "c".into(),
+            },
+        ] {
+            let json = serde_json::to_string(&state).unwrap();
+            assert_eq!(read(&json).unwrap(), state, "{json}");
+        }
+    }
+
+    #[test]
+    fn fields_must_fit_the_status() {
+        let e = read(r#"{"status":"pending","by":"a"}"#).unwrap_err();
+        assert!(
+            e.contains("unknown field `by` for an item that is `pending`"),
+            "{e}"
+        );
+        let e = read(r#"{"status":"blocked","by":"a","at":"2026-11-26T09:00:00Z"}"#).unwrap_err();
+        assert!(e.contains("missing field `reason`"), "{e}");
+        let e = read(r#"{"status":"done","color":"red"}"#).unwrap_err();
+        assert!(e.contains("unknown field `color`"), "{e}");
+        let e = read(r#"{"status":"done","by":"a","by":"b"}"#).unwrap_err();
+        assert!(e.contains("duplicate field `by`"), "{e}");
+        let e = read(r#"{"status":"finished"}"#).unwrap_err();
+        assert!(e.contains("unknown variant `finished`"), "{e}");
     }
 }

@@ -7,7 +7,7 @@
 //! event is built first and the state is derived from it by the same fold that
 //! [`State::replay`] uses, so a state is by construction the fold of its log.
 
-mod event;
+pub(crate) mod event;
 mod item_state;
 mod transition;
 
@@ -125,11 +125,18 @@ impl<'s> State<'s> {
     /// item's kind (the checklist changed since), leave the items alone.
     pub fn replay(spec: &'s Spec, events: Vec<Event>) -> Result<Self, ChainError> {
         verify_chain(&events)?;
-        Ok(State::fold_verified(spec, events))
+        let indices = event_indices(spec, &events);
+        Ok(State::fold_verified(spec, events, &indices))
     }
 
     /// [`State::replay`] of a log the caller has already verified.
-    pub(crate) fn fold_verified(spec: &'s Spec, events: Vec<Event>) -> Self {
+    /// `indices[k]` is the item of `events[k]` ([`event_indices`]), looked up once by
+    /// the caller, which may need them too.
+    pub(crate) fn fold_verified(
+        spec: &'s Spec,
+        events: Vec<Event>,
+        indices: &[Option<ItemIndex>],
+    ) -> Self {
         let mut state = State::new(spec);
         // The fold from the end: an item's state is made whole by the last of its events
         // that applies to it, so only that one is built (not one state per event), and
@@ -141,7 +148,7 @@ impl<'s> State<'s> {
             if open == 0 {
                 break;
             }
-            let Some(index) = spec.index_of(&e.item) else {
+            let Some(index) = indices.get(position).copied().flatten() else {
                 continue; // an item that is no longer in the checklist
             };
             if settled[index.get()] {
@@ -844,6 +851,11 @@ impl<'s> State<'s> {
         };
         Some(state)
     }
+}
+
+/// The item each event names (`None`: not in this checklist).
+pub(crate) fn event_indices(spec: &Spec, events: &[Event]) -> Vec<Option<ItemIndex>> {
+    events.iter().map(|e| spec.index_of(&e.item)).collect()
 }
 
 fn is_task_action(action: Action) -> bool {
