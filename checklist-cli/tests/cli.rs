@@ -1086,3 +1086,34 @@ fn globs_leave_out_items_already_there_but_named_ids_are_strict() {
         run.stderr
     );
 }
+
+#[test]
+fn render_writes_a_file_and_refuses_to_overwrite_the_checklist() {
+    let s = Session::new();
+    s.on(
+        "complete",
+        SEED,
+        &["code-quality/linting-passes-with-no-errors", "--by", "ana"],
+    )
+    .code(0);
+    s.run(&["render", SEED, "--state", STATE, "-o", "rendered.md"])
+        .code(0);
+    let rendered = std::fs::read_to_string(s.path("rendered.md")).unwrap();
+    assert!(rendered.contains("- [x] Linting passes with no errors\n  > done by ana"));
+    let before = std::fs::read(s.path(SEED)).unwrap();
+    let refused = s
+        .run(&["render", SEED, "--state", STATE, "-o", SEED])
+        .code(2);
+    assert!(
+        refused
+            .stderr
+            .contains("refusing to overwrite the checklist"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        std::fs::read(s.path(SEED)).unwrap(),
+        before,
+        "the checklist is untouched"
+    );
+}

@@ -255,10 +255,7 @@ impl FileStore {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let prefix = format!(
-            ".{}.tmp-",
-            self.path.file_name().unwrap_or_default().to_string_lossy()
-        );
+        let prefix = temp_prefix(&self.path);
         if let Ok(entries) = fs::read_dir(&dir) {
             for entry in entries.flatten() {
                 if entry.file_name().to_string_lossy().starts_with(&prefix) {
@@ -289,35 +286,61 @@ impl FileStore {
     }
 
     fn write_atomically(&self, bytes: &[u8]) -> Result<(), StoreError> {
-        let dir = match self.path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = self.path.file_name().unwrap_or_default().to_string_lossy();
-        let tmp = dir.join(format!(
-            ".{name}.tmp-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos())
-        ));
-        let result = (|| {
-            let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-            f.write_all(bytes)?;
-            f.sync_all()?;
-            drop(f);
-            fs::rename(&tmp, &self.path)?;
-            // Make the rename itself durable.
-            if let Ok(d) = File::open(&dir) {
-                let _ = d.sync_all();
-            }
-            Ok(())
-        })();
-        result.map_err(|e| {
-            let _ = fs::remove_file(&tmp);
-            self.io("cannot write", e)
-        })
+        write_atomically(&self.path, bytes).map_err(|e| self.io("cannot write", e))
     }
+}
+
+/// Replaces the file at `path` with `bytes` so that a crash leaves either the old file or
+/// the new one, never a mix: writes a temp file in the same directory, fsyncs it, renames
+/// it over `path`, and fsyncs the directory. This is how [`FileStore`] saves; the CLI
+/// writes rendered Markdown the same way.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("checklist-atomic-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let path = dir.join("out.md");
+/// checklist_core::store::write_atomically(&path, b"- [x] done\n")?;
+/// assert_eq!(std::fs::read(&path)?, b"- [x] done\n");
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let tmp = dir.join(format!(
+        "{}{}-{}",
+        temp_prefix(path),
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    ));
+    let result = (|| {
+        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, path)?;
+        // Make the rename itself durable.
+        if let Ok(d) = File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// How temp files for `path` start: `.NAME.tmp-`.
+fn temp_prefix(path: &Path) -> String {
+    format!(
+        ".{}.tmp-",
+        path.file_name().unwrap_or_default().to_string_lossy()
+    )
 }
 
 fn json_error(e: &serde_json::Error) -> StateError {
