@@ -21,7 +21,7 @@ pub use item_state::{ItemState, Status, Voided, Waiver};
 pub use transition::{Actor, Refusal, Request, StatusList, TransitionError, WaiverRequest};
 
 use crate::clock::{Clock, SystemClock};
-use crate::spec::{ItemIndex, ItemKind, Spec};
+use crate::spec::{FieldType, ItemIndex, ItemKind, Spec};
 use crate::value::Value;
 
 /// What a successful transition did: the revision it made and the events it appended
@@ -526,7 +526,8 @@ impl<'s> State<'s> {
                 plan.reason = Some(reason.to_string());
             }
             Request::Fill { value } => {
-                let ty = item.field_type().expect("checked: a field");
+                // The kind check above let only fields through; text is the fallback type.
+                let ty = item.field_type().unwrap_or(&FieldType::Text);
                 match Value::parse(ty, value) {
                     Ok(v) => plan.value = Some(v.to_string()),
                     Err(e) => return refuse(Refusal::InvalidValue(e)),
@@ -534,7 +535,7 @@ impl<'s> State<'s> {
                 plan.to = Status::Filled;
             }
             Request::FillValue { value } => {
-                let ty = item.field_type().expect("checked: a field");
+                let ty = item.field_type().unwrap_or(&FieldType::Text);
                 match value.clone().check(ty) {
                     Ok(v) => plan.value = Some(v.to_string()),
                     Err(e) => return refuse(Refusal::InvalidValue(e)),
