@@ -42,7 +42,7 @@ pub fn markdown_options() -> Options {
 /// instead of exhausting memory. The defaults are far above any real checklist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Largest input in bytes (default 64 MiB).
+    /// Largest input in bytes (default 64 MiB; at most 4 GiB whatever it is set to).
     pub max_input_bytes: usize,
     /// Most items (default 1,000,000).
     pub max_items: usize,
@@ -151,7 +151,10 @@ impl Parsed {
 /// ```
 pub fn parse(source: &str, options: &ParseOptions) -> Result<Parsed, Diagnostics> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-    if source.len() > options.limits.max_input_bytes {
+    // Offsets are kept as u32 during the walk, so 4 GiB is a hard ceiling whatever the
+    // limits say.
+    let max_input = options.limits.max_input_bytes.min(u32::MAX as usize - 1);
+    if source.len() > max_input {
         let lines = LineIndex::new("");
         let d = Diagnostic {
             severity: Severity::Error,
@@ -159,7 +162,7 @@ pub fn parse(source: &str, options: &ParseOptions) -> Result<Parsed, Diagnostics
             message: format!(
                 "the input is {} bytes, more than the limit of {} bytes",
                 source.len(),
-                options.limits.max_input_bytes
+                max_input
             ),
             location: lines.locate("", 0..0),
             help: Some("split the checklist, or raise `Limits::max_input_bytes`".into()),

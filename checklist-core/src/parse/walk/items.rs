@@ -48,7 +48,7 @@ impl Walker<'_> {
         } else {
             raw_range.clone()
         };
-        self.create_item(ItemSource {
+        self.record_item(ItemSource {
             start: item_start,
             mark,
             box_span,
@@ -57,8 +57,12 @@ impl Walker<'_> {
         });
     }
 
-    fn create_item(&mut self, src: ItemSource) {
-        if self.items.len() >= self.limits.max_items {
+    /// During the walk: what only the open frames know (parent task, grouping bullets,
+    /// ordered step, limits), kept in a small record. The item itself is built by
+    /// [`Walker::build_items`] once pulldown-cmark's tree is freed, so that the spec and
+    /// that tree are never in memory together.
+    fn record_item(&mut self, src: ItemSource) {
+        if self.recorded >= self.limits.max_items {
             if !self.items_reported {
                 self.items_reported = true;
                 self.diag(
@@ -76,6 +80,109 @@ impl Walker<'_> {
         if self.frames.len() > self.limits.max_depth {
             return; // reported once when the depth was first exceeded
         }
+        // The text as it will be kept: without a trailing attribute block.
+        let raw = &self.src[src.raw.clone()];
+        let kept = match attributes::find_trailing(raw) {
+            Trailing::None => src.text.len(),
+            _ => cut_trailing_brace_len(&src.text),
+        };
+        if kept > self.limits.max_text_bytes {
+            self.text_too_long(src.start..src.start + 1, kept);
+            return;
+        }
+        // Path: the nearest enclosing task (whose id holds everything above it), then the
+        // grouping bullets between it and this item.
+        let mut parent = None;
+        let mut groups = Vec::new();
+        let last = self.frames.len() - 1;
+        for frame in &mut self.frames[..last] {
+            let Frame::Item(f) = frame else { continue };
+            match &mut f.segment {
+                Some(Segment::Item(i)) => {
+                    parent = Some(*i);
+                    groups.clear();
+                }
+                // An empty slug (a bullet of punctuation) adds no segment.
+                Some(Segment::Slug(slug)) if !slug.is_empty() => {
+                    let g = u32::try_from(self.groups.len()).unwrap_or(u32::MAX);
+                    self.groups.push(std::mem::take(slug));
+                    f.segment = Some(Segment::Group(g));
+                    groups.push(g);
+                }
+                Some(Segment::Group(g)) => groups.push(*g),
+                Some(Segment::Slug(_)) | None => {}
+            }
+        }
+        let index = ItemIndex::from_usize(self.recorded);
+        let step = self.next_step(index);
+        let section = *self
+            .section_stack
+            .last()
+            .unwrap_or(&SectionIndex::from_raw(0));
+        // Offsets fit in u32: `parse` refuses inputs of 4 GiB or more.
+        let offset = |o: usize| u32::try_from(o).unwrap_or(u32::MAX);
+        let record = Record {
+            start: offset(src.start),
+            box_span: [offset(src.box_span.start), offset(src.box_span.end)],
+            raw: [offset(src.raw.start), offset(src.raw.end)],
+            mark: src.mark,
+            text: src.text.into_boxed_str(),
+            section,
+            parent,
+            groups: groups.into_boxed_slice(),
+            step,
+        };
+        match self.records.last_mut() {
+            Some(chunk) if chunk.len() < RECORD_CHUNK => chunk.push(record),
+            _ => {
+                let mut chunk = Vec::with_capacity(RECORD_CHUNK);
+                chunk.push(record);
+                self.records.push(chunk);
+            }
+        }
+        self.recorded += 1;
+        if let Some(Frame::Item(f)) = self.frames.last_mut() {
+            f.item = Some(index);
+            f.segment = Some(Segment::Item(index));
+        }
+    }
+
+    /// After the walk: every record becomes its item, in document order (so a parent's
+    /// id is final before its children's, and repeated ids get their suffixes in order).
+    pub(super) fn build_items(&mut self) {
+        let chunks = std::mem::take(&mut self.records);
+        self.items.reserve_exact(self.recorded);
+        self.item_ids.reserve(self.recorded);
+        // Locations are looked up forward from here.
+        self.line_hint.set(1);
+        // Each chunk is freed once its items are built, so records and items are never
+        // both whole in memory.
+        for chunk in chunks {
+            for record in chunk {
+                self.create_item(record);
+            }
+        }
+    }
+
+    fn create_item(&mut self, record: Record) {
+        let Record {
+            start,
+            box_span,
+            raw,
+            mark,
+            text,
+            section,
+            parent,
+            groups,
+            step,
+        } = record;
+        let src = ItemSource {
+            start: start as usize,
+            mark,
+            box_span: box_span[0] as usize..box_span[1] as usize,
+            raw: raw[0] as usize..raw[1] as usize,
+            text: text.into_string(),
+        };
         let raw = &self.src[src.raw.clone()];
         let mut text = src.text;
         let mut attrs = vec![];
@@ -104,15 +211,7 @@ impl Walker<'_> {
             }
             Trailing::None => {}
         }
-        if text.len() > self.limits.max_text_bytes {
-            self.text_too_long(src.start..src.start + 1, text.len());
-            return;
-        }
         let shape = item_text::shape(text);
-        let section = *self
-            .section_stack
-            .last()
-            .unwrap_or(&SectionIndex::from_raw(0));
         let item_span = src.start..src.raw.end.max(src.box_span.end);
         let decided = self.decide_kind(&shape, &attrs, section, item_span.clone());
         // Path: section, then every enclosing list item (parent task or grouping bullet),
@@ -124,34 +223,18 @@ impl Walker<'_> {
             .pin
             .as_ref()
             .map_or(shape.label_end.max(4), String::len);
-        let segments_len: usize = self.frames[..self.frames.len() - 1]
+        let base = match parent {
+            Some(p) => &self.items[p.get()].id,
+            None => section_id,
+        };
+        let groups_len: usize = groups
             .iter()
-            .map(|frame| match frame {
-                Frame::Item(f) => match &f.segment {
-                    Some(Segment::Slug(s)) => s.len() + 1,
-                    Some(Segment::Item(i)) => own_segment(&self.items[i.get()].id).len() + 1,
-                    None => 0,
-                },
-                _ => 0,
-            })
+            .map(|&g| self.groups[g as usize].len() + 1)
             .sum();
-        let mut id = String::with_capacity(section_id.len() + segments_len + 1 + own_len);
-        id.push_str(section_id);
-        let mut parent = None;
-        for frame in &self.frames[..self.frames.len() - 1] {
-            if let Frame::Item(f) = frame {
-                let segment = match &f.segment {
-                    Some(Segment::Slug(s)) => s.as_str(),
-                    Some(Segment::Item(i)) => own_segment(&self.items[i.get()].id),
-                    None => "",
-                };
-                if !segment.is_empty() {
-                    push_segment(&mut id, segment);
-                }
-                if f.item.is_some() {
-                    parent = f.item;
-                }
-            }
+        let mut id = String::with_capacity(base.len() + groups_len + 1 + own_len);
+        id.push_str(base);
+        for &g in groups.iter() {
+            push_segment(&mut id, &self.groups[g as usize]);
         }
         if !id.is_empty() {
             id.push('/');
@@ -167,13 +250,12 @@ impl Walker<'_> {
             }
         }
         if id.len() > self.limits.max_text_bytes {
-            self.text_too_long(item_span, id.len());
-            return;
+            // Reported, and the item kept (its index is the record's): the parse fails.
+            self.text_too_long(item_span.clone(), id.len());
         }
         let index = ItemIndex::from_usize(self.items.len());
         let location = self.loc(item_span.clone());
         let (id, hash) = self.unique_item_id(id, decided.pin.is_some(), &location);
-        let step = self.next_step(index);
         let line_end = self.src[src.raw.end..]
             .find(['\n', '\r'])
             .map_or(self.src.len(), |i| src.raw.end + i);
@@ -220,10 +302,6 @@ impl Walker<'_> {
         self.sections[section.get()].items.push(index);
         if let Some(p) = parent {
             self.items[p.get()].children.push(index);
-        }
-        if let Some(Frame::Item(f)) = self.frames.last_mut() {
-            f.item = Some(index);
-            f.segment = Some(Segment::Item(index));
         }
     }
 
@@ -409,6 +487,27 @@ impl Walker<'_> {
     }
 }
 
+/// Records per chunk.
+const RECORD_CHUNK: usize = 4096;
+
+/// An item as the walk saw it, built into an [`Item`] after the walk. Kept small (byte
+/// offsets as `u32`, the text exactly sized): a large checklist holds one per item while
+/// pulldown-cmark's tree is still alive.
+pub(super) struct Record {
+    start: u32,
+    box_span: [u32; 2],
+    raw: [u32; 2],
+    mark: Mark,
+    text: Box<str>,
+    section: SectionIndex,
+    /// The nearest enclosing task.
+    parent: Option<ItemIndex>,
+    /// Grouping bullets between that task (or the section) and the item, as indices
+    /// into `Walker::groups`.
+    groups: Box<[u32]>,
+    step: Option<Step>,
+}
+
 struct ItemSource {
     start: usize,
     mark: Mark,
@@ -421,11 +520,6 @@ struct Decided {
     kind: ItemKind,
     optional: bool,
     pin: Option<String>,
-}
-
-/// The last segment of an id path: what a task adds to its children's ids.
-fn own_segment(id: &str) -> &str {
-    id.rsplit('/').next().unwrap_or("")
 }
 
 /// `path/segment`, or `segment` when the path is empty (what `join` builds, in place).

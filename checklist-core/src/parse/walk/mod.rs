@@ -119,10 +119,11 @@ struct ItemFrame {
     item: Option<ItemIndex>,
 }
 
-/// The path segment of a list item: a grouping bullet's slug, or a task's own segment,
-/// which is the last segment of its id (read from the item rather than copied).
+/// The path segment of a list item: a grouping bullet's slug (moved to
+/// `Walker::groups` once an item needs it), or a task, whose id holds its whole path.
 enum Segment {
     Slug(String),
+    Group(u32),
     Item(ItemIndex),
 }
 
@@ -164,6 +165,15 @@ pub(crate) struct Walker<'s> {
     pinned_items: HashSet<String>,
     /// The same for section ids.
     pinned_sections: HashSet<String>,
+    /// Items as the walk sees them, built after it (see `items.rs`), in chunks so that
+    /// building can free them as it goes.
+    records: Vec<Vec<items::Record>>,
+    /// How many records there are.
+    recorded: usize,
+    /// Slugs of grouping bullets that items are nested under.
+    groups: Vec<String>,
+    /// Top-level blocks that are notes: section, kind, span (text copied after the walk).
+    pending_notes: Vec<(SectionIndex, NoteKind, Range<usize>)>,
     items: Vec<Item>,
     item_ids: IdIndex,
     ordered_lists: Vec<Vec<ItemIndex>>,
@@ -205,6 +215,10 @@ impl<'s> Walker<'s> {
             section_ids: IdIndex::default(),
             pinned_items: HashSet::new(),
             pinned_sections: HashSet::new(),
+            records: vec![],
+            recorded: 0,
+            groups: vec![],
+            pending_notes: vec![],
             items: vec![],
             item_ids: IdIndex::default(),
             ordered_lists: vec![],
@@ -247,9 +261,6 @@ impl<'s> Walker<'s> {
     pub(crate) fn run(mut self, base: usize) -> Walked {
         let md = &self.src[base..];
         // Sized once: grown by doubling, the item list is copied whole every time.
-        let expected = estimate_items(md).min(self.limits.max_items);
-        self.items.reserve_exact(expected);
-        self.item_ids.reserve(expected);
         for (event, range) in Parser::new_ext(md, markdown_options()).into_offset_iter() {
             let range = range.start + base..range.end + base;
             self.event(event, range);
@@ -258,6 +269,10 @@ impl<'s> Walker<'s> {
         while self.frames.last().is_some() {
             self.close_frame();
         }
+        // The parser (and its tree, about six times the input) is gone: now the items and
+        // the notes' text.
+        self.build_items();
+        self.build_notes();
         self.finish()
     }
 
@@ -344,7 +359,7 @@ impl<'s> Walker<'s> {
         if first_paragraph {
             return;
         }
-        let items_before = self.items.len();
+        let items_before = self.recorded;
         let frame = match tag {
             Tag::Heading { level, .. } if self.frames.is_empty() => {
                 self.heading = Some(Heading {
@@ -478,20 +493,30 @@ impl<'s> Walker<'s> {
             Frame::Item(_) => return,
         };
         let Some(kind) = kind else { return };
-        if self.items.len() != items_before {
+        if self.recorded != items_before {
             return;
         }
-        let markdown = self.src[start.clone()].trim_end().to_string();
-        let location = self.loc(start);
         let section = *self
             .section_stack
             .last()
             .unwrap_or(&SectionIndex::from_raw(0));
-        self.sections[section.get()].notes.push(Note {
-            kind,
-            markdown,
-            location,
-        });
+        // Copied out of the source after the walk, with the items (see `build_notes`).
+        self.pending_notes.push((section, kind, start));
+    }
+
+    /// After the walk: the notes' text, copied from the source now that pulldown-cmark's
+    /// tree is gone.
+    fn build_notes(&mut self) {
+        self.line_hint.set(1);
+        for (section, kind, span) in std::mem::take(&mut self.pending_notes) {
+            let markdown = self.src[span.clone()].trim_end().to_string();
+            let location = self.loc(span);
+            self.sections[section.get()].notes.push(Note {
+                kind,
+                markdown,
+                location,
+            });
+        }
     }
 
     fn finish_heading(&mut self) {
@@ -665,20 +690,6 @@ impl<'s> Walker<'s> {
     }
 }
 
-/// About how many items the Markdown holds: its `[ ]`, `[x]`, `[X]` and `[~]` (a few
-/// may be in code or links, so rarely fewer).
-fn estimate_items(md: &str) -> usize {
-    let bytes = md.as_bytes();
-    md.match_indices('[')
-        .filter(|&(i, _)| {
-            matches!(
-                bytes.get(i + 1..i + 3),
-                Some([b' ' | b'x' | b'X' | b'~', b']'])
-            )
-        })
-        .count()
-}
-
 fn join(parent: &str, own: &str) -> String {
     if parent.is_empty() {
         own.to_string()
@@ -688,6 +699,14 @@ fn join(parent: &str, own: &str) -> String {
         s.push('/');
         s.push_str(own);
         s
+    }
+}
+
+/// The length `cut_trailing_brace` would leave.
+fn cut_trailing_brace_len(text: &str) -> usize {
+    match text.rfind('{') {
+        Some(i) => text[..i].trim_end().len(),
+        None => text.len(),
     }
 }
 
