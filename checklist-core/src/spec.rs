@@ -159,7 +159,7 @@ pub enum Mark {
 #[derive(Debug, Clone)]
 pub struct Item {
     pub(crate) index: ItemIndex,
-    pub(crate) id: String,
+    pub(crate) id: std::sync::Arc<str>,
     pub(crate) text: String,
     /// The label is `text[..label_end]` (always a prefix of the text).
     pub(crate) label_end: usize,
@@ -194,6 +194,10 @@ impl Item {
     }
     /// The stable id path, e.g. `pre-deployment/code-quality/linting-passes-with-no-errors`.
     pub fn id(&self) -> &str {
+        &self.id
+    }
+    /// The id as the spec keeps it: events and item states share it instead of copying.
+    pub(crate) fn shared_id(&self) -> &std::sync::Arc<str> {
         &self.id
     }
     /// The item's text as plain text (Markdown markup removed, attribute block removed).

@@ -142,7 +142,7 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
     for (key, ov) in &fm.items {
         let key_span = fm_base + key.span().start..fm_base + key.span().end;
         let Some(index) = item_ids.get(key.get_ref(), &items) else {
-            let hint = closest_id(key.get_ref(), items.iter().map(|i| i.id.as_str()));
+            let hint = closest_id(key.get_ref(), items.iter().map(|i| &*i.id));
             r.diag(
                 Code::UnknownReference,
                 key_span,
@@ -268,7 +268,7 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
                 sections
                     .iter()
                     .map(|s| s.id.as_str())
-                    .chain(items.iter().map(|i| i.id.as_str())),
+                    .chain(items.iter().map(|i| &*i.id)),
             );
             r.diag(
                 Code::EmptyGate,

@@ -224,14 +224,18 @@ impl Walker<'_> {
             .as_ref()
             .map_or(shape.label_end.max(4), String::len);
         let base = match parent {
-            Some(p) => &self.items[p.get()].id,
+            Some(p) => &*self.items[p.get()].id,
             None => section_id,
         };
         let groups_len: usize = groups
             .iter()
             .map(|&g| self.groups[g as usize].len() + 1)
             .sum();
-        let mut id = String::with_capacity(base.len() + groups_len + 1 + own_len);
+        // Built in a buffer reused across items: the spec keeps the id as an `Arc<str>`
+        // (events and item states share it), which is one allocation of its exact size.
+        let mut id = std::mem::take(&mut self.id_scratch);
+        id.clear();
+        id.reserve(base.len() + groups_len + 1 + own_len);
         id.push_str(base);
         for &g in groups.iter() {
             push_segment(&mut id, &self.groups[g as usize]);
@@ -282,9 +286,11 @@ impl Walker<'_> {
         for gate in &mut self.gates {
             gate.item(&id, index);
         }
+        let shared: std::sync::Arc<str> = std::sync::Arc::from(id.as_str());
+        self.id_scratch = id;
         self.items.push(Item {
             index,
-            id,
+            id: shared,
             text: shape.text,
             label_end: shape.label_end,
             kind: decided.kind,

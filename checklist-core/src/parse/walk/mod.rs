@@ -188,6 +188,8 @@ pub(crate) struct Walker<'s> {
     /// The next `-N` suffix to try per repeated id (`true`: a section id), so that many
     /// repeats of one id cost linear time, not quadratic.
     next_suffix: HashMap<(bool, String), u64>,
+    /// Where the next item's id is built (see `Walker::item`).
+    id_scratch: String,
     gates: Vec<GateMatch>,
 }
 
@@ -231,6 +233,7 @@ impl<'s> Walker<'s> {
             depth_reported: false,
             items_reported: false,
             next_suffix: HashMap::new(),
+            id_scratch: String::new(),
             gates: Vec::new(),
         }
     }
