@@ -18,7 +18,8 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
-use crate::state::{ItemState, State};
+use crate::spec::Mark;
+use crate::state::{ItemState, Origin, State};
 
 /// One splice into the source.
 struct Edit {
@@ -27,13 +28,13 @@ struct Edit {
     insert: String,
 }
 
-impl State<'_> {
+impl State {
     /// The checklist's Markdown with this state written in.
     ///
     /// ```
     /// use checklist_core::{Actor, Spec, State};
-    /// let spec = Spec::parse("# Ship\n\n- [ ] Tests pass\n- [ ] Docs (optional)\n")?;
-    /// let mut state = State::new(&spec);
+    /// let spec = std::sync::Arc::new(Spec::parse("# Ship\n\n- [ ] Tests pass\n- [ ] Docs (optional)\n")?);
+    /// let mut state = State::new(spec.clone());
     /// let ann = Actor::new("ann");
     /// state.complete(spec.index_of("tests-pass").unwrap(), &ann)?;
     /// state.skip(spec.index_of("docs").unwrap(), &ann, Some("internal release"))?;
@@ -51,12 +52,10 @@ impl State<'_> {
         let mut edits = Vec::with_capacity(spec.items().len() * 2);
         for item in spec.items() {
             let state = self.item(item.index());
-            let mark = match state {
-                ItemState::Done { .. } | ItemState::Filled { .. } | ItemState::Approved { .. } => {
-                    "[x]"
-                }
-                ItemState::NotApplicable { .. } => "[~]",
-                _ => "[ ]",
+            let mark = match state.status().rule().mark {
+                Mark::Checked => "[x]",
+                Mark::NotApplicable => "[~]",
+                Mark::Open => "[ ]",
             };
             let span = item.box_span();
             if src.get(span.clone()) != Some(mark) {
@@ -124,12 +123,16 @@ fn inline(s: &str) -> String {
 fn annotation(state: &ItemState) -> Option<String> {
     let mut s = String::new();
     match state {
-        ItemState::Done { by, .. } | ItemState::NotApplicable { by, .. } if by.is_empty() => {
-            return None;
-        }
         ItemState::Done {
-            by,
-            at,
+            origin: Origin::Markdown,
+            ..
+        }
+        | ItemState::NotApplicable {
+            origin: Origin::Markdown,
+            ..
+        } => return None,
+        ItemState::Done {
+            origin: Origin::Change { by, at },
             note,
             evidence,
         } => {
@@ -142,8 +145,7 @@ fn annotation(state: &ItemState) -> Option<String> {
             }
         }
         ItemState::NotApplicable {
-            by,
-            at,
+            origin: Origin::Change { by, at },
             reason,
             waiver,
         } => {

@@ -7,7 +7,8 @@ use serde::Serialize;
 use serde::ser::SerializeStruct;
 
 use crate::spec::{GateIndex, ItemIndex, SectionIndex};
-use crate::state::{ItemState, State, Status};
+use crate::state::rules::Column;
+use crate::state::{ItemState, Resolution, Settled, State, start_of};
 
 /// Why an item keeps a gate from passing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,7 +115,7 @@ pub struct GateReport<'a> {
 
 impl<'a> GateReport<'a> {
     /// The unmet items grouped by section, sections in document order.
-    pub fn by_section(&self, state: &State<'a>) -> Vec<(SectionIndex, Vec<&UnmetItem<'a>>)> {
+    pub fn by_section(&self, state: &State) -> Vec<(SectionIndex, Vec<&UnmetItem<'a>>)> {
         let spec = state.spec();
         let mut groups: Vec<(SectionIndex, Vec<&UnmetItem<'a>>)> = Vec::new();
         for u in &self.unmet {
@@ -170,13 +171,13 @@ impl Progress {
     }
 }
 
-impl State<'_> {
+impl State {
     /// Evaluates a gate on the clock's today.
     ///
     /// ```
     /// use checklist_core::{Actor, Spec, State};
-    /// let spec = Spec::parse("- [ ] a\n- [ ] b\n")?;
-    /// let mut state = State::new(&spec);
+    /// let spec = std::sync::Arc::new(Spec::parse("- [ ] a\n- [ ] b\n")?);
+    /// let mut state = State::new(spec.clone());
     /// let complete = spec.gate_by_name("complete").unwrap().index();
     /// assert_eq!(state.evaluate(complete).unmet.len(), 2);
     /// state.complete(spec.index_of("a").unwrap(), &Actor::new("ann"))?;
@@ -220,24 +221,21 @@ impl State<'_> {
 
     /// Why one item is unmet on `today`, or `None` when it is resolved.
     pub fn unmet_reason(&self, index: ItemIndex, today: NaiveDate) -> Option<Unmet<'_>> {
-        match self.item(index) {
-            ItemState::Done { .. } | ItemState::Filled { .. } | ItemState::Approved { .. } => None,
-            ItemState::NotApplicable { waiver, .. } => {
-                match waiver.as_ref().and_then(|w| w.expires) {
-                    Some(expired) if today >= expired => Some(Unmet::WaiverExpired { expired }),
-                    _ => None,
-                }
-            }
-            ItemState::Pending => Some(Unmet::Pending),
-            ItemState::Blocked { reason, .. } => Some(Unmet::Blocked { reason }),
-            ItemState::Empty => Some(Unmet::FieldEmpty),
-            ItemState::Unsigned { voided: None } => Some(Unmet::SignOffMissing),
-            ItemState::Unsigned {
-                voided: Some(voided),
-            } => Some(Unmet::SignOffVoided {
-                because: &voided.because,
+        match self.resolution(index, start_of(today)) {
+            Resolution::Resolved(_) => None,
+            Resolution::WaiverExpired(expired) => Some(Unmet::WaiverExpired { expired }),
+            Resolution::Open => Some(match self.item(index) {
+                ItemState::Blocked { reason, .. } => Unmet::Blocked { reason },
+                ItemState::Empty => Unmet::FieldEmpty,
+                ItemState::Unsigned { voided: None } => Unmet::SignOffMissing,
+                ItemState::Unsigned {
+                    voided: Some(voided),
+                } => Unmet::SignOffVoided {
+                    because: &voided.because,
+                },
+                ItemState::Rejected { by, comment, .. } => Unmet::SignOffRejected { by, comment },
+                _ => Unmet::Pending,
             }),
-            ItemState::Rejected { by, comment, .. } => Some(Unmet::SignOffRejected { by, comment }),
         }
     }
 
@@ -260,19 +258,19 @@ impl State<'_> {
     }
 
     fn count(&self, items: impl Iterator<Item = ItemIndex>, today: NaiveDate) -> Progress {
+        let now = start_of(today);
         let mut p = Progress::default();
         for i in items {
             p.total += 1;
-            let state = self.item(i);
-            match state.status() {
-                Status::Done | Status::Filled | Status::Approved => p.done += 1,
-                Status::Blocked => p.blocked += 1,
-                Status::NotApplicable => match state.waiver() {
-                    None => p.not_applicable += 1,
-                    Some(w) if w.expires.is_none_or(|e| today < e) => p.waived += 1,
-                    Some(_) => p.pending += 1,
+            match self.resolution(i, now) {
+                Resolution::Resolved(Settled::Done) => p.done += 1,
+                Resolution::Resolved(Settled::NotApplicable) => p.not_applicable += 1,
+                Resolution::Resolved(Settled::Waived) => p.waived += 1,
+                Resolution::WaiverExpired(_) => p.pending += 1,
+                Resolution::Open => match self.item(i).status().rule().column {
+                    Column::Blocked => p.blocked += 1,
+                    _ => p.pending += 1,
                 },
-                _ => p.pending += 1,
             }
         }
         p

@@ -10,14 +10,14 @@
 //! ```
 //! use checklist_core::typed::{Checklist, Task, TypedState};
 //! use checklist_core::{Actor, Spec};
-//! use std::sync::OnceLock;
+//! use std::sync::{Arc, OnceLock};
 //!
 //! // What the macro generates, written by hand:
 //! struct Release;
 //! impl Checklist for Release {
-//!     fn spec() -> &'static Spec {
-//!         static SPEC: OnceLock<Spec> = OnceLock::new();
-//!         SPEC.get_or_init(|| Spec::parse("- [ ] Tests pass\n").unwrap())
+//!     fn spec() -> &'static Arc<Spec> {
+//!         static SPEC: OnceLock<Arc<Spec>> = OnceLock::new();
+//!         SPEC.get_or_init(|| Arc::new(Spec::parse("- [ ] Tests pass\n").unwrap()))
 //!     }
 //! }
 //! let tests_pass: Task<Release> = Task::__new(0);
@@ -30,20 +30,23 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::document::{Loaded, StateError};
+use crate::document::{Loaded, Migration, StateError};
 use crate::report::GateReport;
 use crate::spec::{GateIndex, ItemIndex, Spec};
-use crate::state::{Actor, Change, ItemState, State, TransitionError};
+use crate::state::{Actor, Change, ItemState, Request, State, TransitionError};
+use crate::store::{Store, StoreError, UpdateError};
 use crate::value::Value;
 
 /// A checklist known at compile time. Implemented by the marker type `checklist!`
 /// generates.
 pub trait Checklist: 'static {
-    /// The spec, parsed once from the Markdown embedded at compile time.
-    fn spec() -> &'static Spec;
+    /// The spec, parsed once from the Markdown embedded at compile time. Every typed
+    /// state of this checklist shares it.
+    fn spec() -> &'static Arc<Spec>;
 
     /// The built-in `complete` gate.
     fn complete_gate() -> Gate<Self>
@@ -228,9 +231,12 @@ field_values!(Number => Number: f64, i64, i32, u32);
 
 /// The state of a run of checklist `C`, driven through typed handles.
 ///
+/// It holds a [`State`] of `C`'s spec and no other: it is made only from `C`'s spec
+/// (or from a state checked to be of it), and it hands out the state only to read.
+/// Changes by index go through [`TypedState::apply`], the same checked transitions.
 /// Derefs to [`State`] for everything that is not typed (reports, JSON, rendering).
 pub struct TypedState<C: Checklist> {
-    state: State<'static>,
+    state: State,
     brand: PhantomData<fn() -> C>,
 }
 
@@ -249,6 +255,12 @@ impl<C: Checklist> Clone for TypedState<C> {
     }
 }
 
+impl<C: Checklist> PartialEq for TypedState<C> {
+    fn eq(&self, other: &Self) -> bool {
+        self.state == other.state
+    }
+}
+
 impl<C: Checklist> Default for TypedState<C> {
     fn default() -> Self {
         Self::new()
@@ -256,8 +268,8 @@ impl<C: Checklist> Default for TypedState<C> {
 }
 
 impl<C: Checklist> std::ops::Deref for TypedState<C> {
-    type Target = State<'static>;
-    fn deref(&self) -> &State<'static> {
+    type Target = State;
+    fn deref(&self) -> &State {
         &self.state
     }
 }
@@ -265,55 +277,110 @@ impl<C: Checklist> std::ops::Deref for TypedState<C> {
 impl<C: Checklist> TypedState<C> {
     /// A fresh state for `C`.
     pub fn new() -> Self {
+        TypedState::wrap(State::new(C::spec().clone()))
+    }
+
+    fn wrap(state: State) -> Self {
         TypedState {
-            state: State::new(C::spec()),
+            state,
             brand: PhantomData,
         }
     }
 
-    /// Wraps a run-time state; `None` when it is for another spec.
-    pub fn from_state(state: State<'static>) -> Option<Self> {
-        std::ptr::eq(state.spec(), C::spec()).then_some(TypedState {
-            state,
-            brand: PhantomData,
-        })
+    /// Wraps a run-time state; gives it back when it is for another spec (the very spec
+    /// `C` holds, not an equal copy).
+    pub fn from_state(state: State) -> Result<Self, State> {
+        if Arc::ptr_eq(state.spec(), C::spec()) {
+            Ok(TypedState::wrap(state))
+        } else {
+            Err(state)
+        }
     }
 
     /// Loads a state document for `C`.
-    pub fn from_json(json: &str) -> Result<(Self, Option<crate::Migration>), StateError> {
-        let Loaded { state, migration } = State::from_json(C::spec(), json)?;
-        Ok((
-            TypedState {
-                state,
-                brand: PhantomData,
-            },
-            migration,
-        ))
+    pub fn from_json(json: &str) -> Result<(Self, Option<Migration>), StateError> {
+        let loaded = State::from_json(C::spec().clone(), json)?;
+        Ok((TypedState::wrap(loaded.state), loaded.migration))
+    }
+
+    /// Loads the run `store` holds (a fresh one when it holds none), with what loading
+    /// found (a migration, the stored revision a [`TypedState::save`] must give).
+    pub fn load(store: &(impl Store + ?Sized)) -> Result<(Self, Loaded), StoreError> {
+        let mut loaded = store.load(C::spec())?;
+        let placeholder = State::placeholder(C::spec().clone(), loaded.state.clock().clone());
+        let state = std::mem::replace(&mut loaded.state, placeholder);
+        Ok((TypedState::wrap(state), loaded))
+    }
+
+    /// Saves to `store` if its stored revision is still `expected` (see [`Store::save`]).
+    pub fn save(
+        &self,
+        store: &(impl Store + ?Sized),
+        expected: Option<u64>,
+    ) -> Result<(), StoreError> {
+        store.save(&self.state, expected)
+    }
+
+    /// Loads the run `store` holds, applies `change` to it and saves, as one
+    /// transaction ([`Store::update`]); nothing is written when `change` fails.
+    ///
+    /// ```
+    /// # use checklist_core::typed::{Checklist, Task, TypedState};
+    /// # use checklist_core::{Actor, Spec, store::MemoryStore};
+    /// # use std::sync::{Arc, OnceLock};
+    /// # struct Release;
+    /// # impl Checklist for Release {
+    /// #     fn spec() -> &'static Arc<Spec> {
+    /// #         static SPEC: OnceLock<Arc<Spec>> = OnceLock::new();
+    /// #         SPEC.get_or_init(|| Arc::new(Spec::parse("- [ ] Tests pass\n").unwrap()))
+    /// #     }
+    /// # }
+    /// # let tests_pass: Task<Release> = Task::__new(0);
+    /// let store = MemoryStore::new();
+    /// TypedState::<Release>::update(&store, |run| run.complete(tests_pass, &Actor::new("ci")))?;
+    /// let (run, _) = TypedState::<Release>::load(&store)?;
+    /// assert!(run.evaluate(Release::complete_gate()).passed);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn update<T, E>(
+        store: &(impl Store + ?Sized),
+        mut change: impl FnMut(&mut TypedState<C>) -> Result<T, E>,
+    ) -> Result<T, UpdateError<E>> {
+        crate::store::update(store, C::spec(), |state| {
+            // Move the state into a typed wrapper for the change, and back.
+            let placeholder = State::placeholder(C::spec().clone(), state.clock().clone());
+            let mut typed = TypedState::wrap(std::mem::replace(state, placeholder));
+            let result = change(&mut typed);
+            *state = typed.state;
+            result
+        })
     }
 
     /// Uses `clock` from now on.
     #[must_use]
     pub fn with_clock(self, clock: std::sync::Arc<dyn crate::clock::Clock>) -> Self {
-        TypedState {
-            state: self.state.with_clock(clock),
-            brand: PhantomData,
-        }
+        TypedState::wrap(self.state.with_clock(clock))
     }
 
     /// The run-time state.
-    pub fn state(&self) -> &State<'static> {
+    pub fn state(&self) -> &State {
         &self.state
     }
 
-    /// The run-time state, for changes by index or id (still through the same checked
-    /// transitions; only the compile-time kind check is lost).
-    pub fn state_mut(&mut self) -> &mut State<'static> {
-        &mut self.state
+    /// Unwraps the run-time state.
+    pub fn into_state(self) -> State {
+        self.state
     }
 
-    /// Unwraps the run-time state.
-    pub fn into_state(self) -> State<'static> {
-        self.state
+    /// A change to an item by index, through the same checked transitions as the typed
+    /// methods (only the compile-time kind check is lost).
+    pub fn apply(
+        &mut self,
+        index: ItemIndex,
+        actor: &Actor,
+        request: Request<'_>,
+    ) -> Result<Change, TransitionError> {
+        self.state.apply(index, actor, request)
     }
 
     /// A task's state.
@@ -344,11 +411,8 @@ impl<C: Checklist> TypedState<C> {
         note: Option<&str>,
         evidence: Option<&str>,
     ) -> Result<Change, TransitionError> {
-        self.state.apply(
-            task.index,
-            actor,
-            crate::state::Request::Complete { note, evidence },
-        )
+        self.state
+            .apply(task.index, actor, Request::Complete { note, evidence })
     }
 
     /// Task: → not applicable (optional tasks).

@@ -1,97 +1,462 @@
-//! The audit log: one [`Event`] per change, hash-chained.
+//! The audit log: one [`Event`] per change, with a [`Payload`] per action, hash-chained.
 //!
 //! Each event's `hash` is SHA-256 over the previous event's hash and a canonical,
 //! length-prefixed encoding of the event's own fields. The encoding does not depend on
 //! JSON formatting, so re-indenting a state file keeps the chain valid while changing any
 //! field of any event breaks it from that event on.
+//!
+//! Events are built here and nowhere else: [`Payload::from_request`] turns a checked
+//! request into what the log records, and [`Event::void`] and [`Event::reset`] are the
+//! events the library writes on its own.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
+use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::item_state::Status;
+use super::item_state::Waiver;
+use super::rules::{Action, Status};
+use super::shape::{self, Field, Ty};
+use super::transition::{Actor, Refusal, Request};
+use crate::spec::{FieldType, Item};
+use crate::value::Value;
 
-/// What a change did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
+/// A SHA-256 digest in the log: `sha256:` and 64 lowercase hex digits in JSON.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct EventHash(pub [u8; 32]);
+
+impl EventHash {
+    /// The hash the first event chains from: 32 zero bytes.
+    pub const GENESIS: EventHash = EventHash([0; 32]);
+
+    /// The raw bytes.
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+/// The hash the first event chains from, as text.
+pub const GENESIS_HASH: &str =
+    "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+impl fmt::Display for EventHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = [0u8; 7 + 64];
+        out[..7].copy_from_slice(b"sha256:");
+        for (pair, &b) in out[7..].chunks_exact_mut(2).zip(&self.0) {
+            pair[0] = HEX[usize::from(b >> 4)];
+            pair[1] = HEX[usize::from(b & 15)];
+        }
+        // Only ASCII was written.
+        f.write_str(std::str::from_utf8(&out).map_err(|_| fmt::Error)?)
+    }
+}
+
+impl fmt::Debug for EventHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// Why a text is not a `sha256:` digest.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a hash: expected `sha256:` and 64 lowercase hex digits")]
+pub struct InvalidDigest(String);
+
+impl FromStr for EventHash {
+    type Err = InvalidDigest;
+
+    fn from_str(text: &str) -> Result<Self, InvalidDigest> {
+        let invalid = || InvalidDigest(text.chars().take(80).collect());
+        let hex = text
+            .as_bytes()
+            .strip_prefix(b"sha256:")
+            .ok_or_else(invalid)?;
+        if hex.len() != 64 {
+            return Err(invalid());
+        }
+        let nibble = |c: u8| match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            _ => None,
+        };
+        let mut out = [0u8; 32];
+        for (byte, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
+            *byte =
+                nibble(pair[0]).ok_or_else(invalid)? << 4 | nibble(pair[1]).ok_or_else(invalid)?;
+        }
+        Ok(EventHash(out))
+    }
+}
+
+impl Serialize for EventHash {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for EventHash {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = Cow::<'de, str>::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for EventHash {
+    fn schema_name() -> Cow<'static, str> {
+        "Hash".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^sha256:[0-9a-f]{64}$",
+            "description": "SHA-256 over the previous event's hash and this event's canonical encoding."
+        })
+    }
+}
+
+/// What an event records beyond who, what and when: one variant per [`Action`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Payload {
     /// Task: pending → done.
-    Complete,
-    /// Task: → not applicable (a waiver when the task is required).
-    Skip,
+    Complete {
+        /// A note.
+        note: Option<Arc<str>>,
+        /// Evidence (a URL, a log line).
+        evidence: Option<Arc<str>>,
+    },
+    /// Task: → not applicable.
+    Skip {
+        /// Why it does not apply.
+        reason: Option<Arc<str>>,
+        /// The waiver, for a required task.
+        waiver: Option<Waiver>,
+    },
     /// Task: pending → blocked.
-    Block,
+    Block {
+        /// What blocks it.
+        reason: Arc<str>,
+    },
     /// Task: blocked → pending.
     Unblock,
-    /// Task: done / not applicable → pending.
-    Reopen,
+    /// Task: done or not applicable → pending.
+    Reopen {
+        /// Why.
+        reason: Arc<str>,
+    },
     /// Field: → filled.
-    Fill,
+    Fill {
+        /// The value in its canonical text form.
+        value: Arc<str>,
+    },
     /// Field: filled → empty.
     Clear,
     /// Sign-off: → approved.
-    Approve,
+    Approve {
+        /// The role signed as.
+        role: Arc<str>,
+        /// An optional comment.
+        comment: Option<Arc<str>>,
+    },
     /// Sign-off: → rejected.
-    Reject,
-    /// Sign-off: approved / rejected → unsigned, by a person.
-    Revoke,
+    Reject {
+        /// The role refused as.
+        role: Arc<str>,
+        /// Why.
+        comment: Arc<str>,
+    },
+    /// Sign-off: → unsigned, by a person.
+    Revoke {
+        /// Why.
+        reason: Option<Arc<str>>,
+    },
     /// Sign-off: approved → unsigned, because an item it covers changed.
-    Void,
-    /// Any kind: back to its initial state, because the checklist changed the item's kind
-    /// or type (written when loading state made for an older checklist).
-    Reset,
+    Void {
+        /// The covered item whose change voided the approval.
+        because: Arc<str>,
+        /// The event that changed it (none when the checklist itself changed it).
+        cause: Option<u64>,
+        /// The explanation recorded in the log.
+        reason: Arc<str>,
+    },
+    /// Back to the initial state, because the checklist changed the item's kind or type.
+    Reset {
+        /// The explanation recorded in the log.
+        reason: Arc<str>,
+    },
 }
 
-impl Action {
-    /// The name as in JSON and on the command line.
-    pub fn as_str(self) -> &'static str {
+impl Payload {
+    /// The action it records.
+    pub fn action(&self) -> Action {
         match self {
-            Action::Complete => "complete",
-            Action::Skip => "skip",
-            Action::Block => "block",
-            Action::Unblock => "unblock",
-            Action::Reopen => "reopen",
-            Action::Fill => "fill",
-            Action::Clear => "clear",
-            Action::Approve => "approve",
-            Action::Reject => "reject",
-            Action::Revoke => "revoke",
-            Action::Void => "void",
-            Action::Reset => "reset",
+            Payload::Complete { .. } => Action::Complete,
+            Payload::Skip { .. } => Action::Skip,
+            Payload::Block { .. } => Action::Block,
+            Payload::Unblock => Action::Unblock,
+            Payload::Reopen { .. } => Action::Reopen,
+            Payload::Fill { .. } => Action::Fill,
+            Payload::Clear => Action::Clear,
+            Payload::Approve { .. } => Action::Approve,
+            Payload::Reject { .. } => Action::Reject,
+            Payload::Revoke { .. } => Action::Revoke,
+            Payload::Void { .. } => Action::Void,
+            Payload::Reset { .. } => Action::Reset,
         }
     }
-}
 
-impl Action {
-    /// A stable one-byte code for the hashed encoding (never reuse a retired code).
-    pub(crate) fn code(self) -> u8 {
+    /// The person's words: a note, reason or comment.
+    pub fn words(&self) -> Option<&str> {
         match self {
-            Action::Complete => 1,
-            Action::Skip => 2,
-            Action::Block => 3,
-            Action::Unblock => 4,
-            Action::Reopen => 5,
-            Action::Fill => 6,
-            Action::Clear => 7,
-            Action::Approve => 8,
-            Action::Reject => 9,
-            Action::Revoke => 10,
-            Action::Void => 11,
-            Action::Reset => 12,
+            Payload::Complete { note, .. } => note.as_deref(),
+            Payload::Skip { reason, .. } | Payload::Revoke { reason } => reason.as_deref(),
+            Payload::Block { reason }
+            | Payload::Reopen { reason }
+            | Payload::Void { reason, .. }
+            | Payload::Reset { reason } => Some(reason),
+            Payload::Approve { comment, .. } => comment.as_deref(),
+            Payload::Reject { comment, .. } => Some(comment),
+            Payload::Unblock | Payload::Fill { .. } | Payload::Clear => None,
         }
     }
+
+    /// The fields of the payload as the hashed encoding and format-1 documents hold
+    /// them: one flat row whose meaning depends on the action. The action together with
+    /// the row gives the payload back ([`Payload::from_row`]), so hashing the row is
+    /// hashing the payload.
+    pub(crate) fn row(&self) -> Row<'_> {
+        let mut r = Row::default();
+        match self {
+            Payload::Complete { note, evidence } => {
+                r.reason = note.as_deref();
+                r.evidence = evidence.as_deref();
+            }
+            Payload::Skip { reason, waiver } => {
+                r.reason = reason.as_deref();
+                if let Some(w) = waiver {
+                    r.approver = Some(&w.approver);
+                    r.expires = w.expires;
+                }
+            }
+            Payload::Block { reason } | Payload::Reopen { reason } | Payload::Reset { reason } => {
+                r.reason = Some(reason)
+            }
+            Payload::Revoke { reason } => r.reason = reason.as_deref(),
+            Payload::Fill { value } => r.value = Some(value),
+            Payload::Approve { role, comment } => {
+                r.role = Some(role);
+                r.reason = comment.as_deref();
+            }
+            Payload::Reject { role, comment } => {
+                r.role = Some(role);
+                r.reason = Some(comment);
+            }
+            Payload::Void {
+                because,
+                cause,
+                reason,
+            } => {
+                r.reason = Some(reason);
+                r.value = Some(because);
+                r.cause = *cause;
+            }
+            Payload::Unblock | Payload::Clear => {}
+        }
+        r
+    }
+
+    /// The payload of `action` from a flat row, as format-1 documents store events.
+    /// Refuses a row with fields the action does not record, or without those it must.
+    pub(crate) fn from_row(action: Action, r: &Row<'_>) -> Result<Payload, String> {
+        let text = |t: Option<&str>| t.map(Arc::<str>::from);
+        let mut used: Vec<&'static str> = Vec::new();
+        let mut need = |name: &'static str, t: Option<&str>| -> Result<Arc<str>, String> {
+            used.push(name);
+            t.map(Arc::from)
+                .ok_or_else(|| format!("a `{action}` event needs `{name}`"))
+        };
+        let payload = match action {
+            Action::Complete => Payload::Complete {
+                note: text(r.reason),
+                evidence: text(r.evidence),
+            },
+            Action::Skip => Payload::Skip {
+                reason: text(r.reason),
+                waiver: match r.approver {
+                    Some(approver) => Some(Waiver {
+                        approver: approver.into(),
+                        expires: r.expires,
+                    }),
+                    None => None,
+                },
+            },
+            Action::Block => Payload::Block {
+                reason: need("reason", r.reason)?,
+            },
+            Action::Unblock => Payload::Unblock,
+            Action::Reopen => Payload::Reopen {
+                reason: need("reason", r.reason)?,
+            },
+            Action::Fill => Payload::Fill {
+                value: need("value", r.value)?,
+            },
+            Action::Clear => Payload::Clear,
+            Action::Approve => Payload::Approve {
+                role: need("role", r.role)?,
+                comment: text(r.reason),
+            },
+            Action::Reject => Payload::Reject {
+                role: need("role", r.role)?,
+                comment: need("reason", r.reason)?,
+            },
+            Action::Revoke => Payload::Revoke {
+                reason: text(r.reason),
+            },
+            Action::Void => Payload::Void {
+                because: need("value", r.value)?,
+                cause: r.cause,
+                reason: need("reason", r.reason)?,
+            },
+            Action::Reset => Payload::Reset {
+                reason: need("reason", r.reason)?,
+            },
+        };
+        // Whatever the payload does not hold would be lost (and the hash would not
+        // verify): name it.
+        let back = payload.row();
+        for (name, given, kept) in [
+            ("reason", r.reason.is_some(), back.reason.is_some()),
+            ("value", r.value.is_some(), back.value.is_some()),
+            ("evidence", r.evidence.is_some(), back.evidence.is_some()),
+            ("role", r.role.is_some(), back.role.is_some()),
+            ("approver", r.approver.is_some(), back.approver.is_some()),
+            ("expires", r.expires.is_some(), back.expires.is_some()),
+            ("cause", r.cause.is_some(), back.cause.is_some()),
+        ] {
+            if given && !kept {
+                return Err(format!("a `{action}` event has no `{name}`"));
+            }
+        }
+        Ok(payload)
+    }
 }
 
-impl std::fmt::Display for Action {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+impl Payload {
+    /// What a request records, checked: reasons where they are required, the waiver's
+    /// approver and expiry, the value against the field's type. `today` judges the
+    /// waiver's expiry.
+    pub(crate) fn from_request(
+        request: &Request<'_>,
+        item: &Item,
+        actor: &Actor,
+        today: NaiveDate,
+    ) -> Result<Payload, Refusal> {
+        let given = |s: &str| -> Option<Arc<str>> { (!s.trim().is_empty()).then(|| s.into()) };
+        let required = |s: &str| given(s).ok_or(Refusal::ReasonRequired);
+        Ok(match request {
+            Request::Complete { note, evidence } => Payload::Complete {
+                note: note.map(Arc::from),
+                evidence: evidence.map(Arc::from),
+            },
+            Request::Skip { reason, waiver } => {
+                let reason = reason.and_then(given);
+                if !item.is_optional() {
+                    if reason.is_none() {
+                        return Err(Refusal::ReasonRequired);
+                    }
+                    if waiver.is_none_or(|w| w.approver.trim().is_empty()) {
+                        return Err(Refusal::WaiverRequired);
+                    }
+                }
+                let waiver = match waiver {
+                    None => None,
+                    Some(w) => {
+                        // Compared and recorded trimmed: padding must not let an actor
+                        // approve their own waiver, and a waiver always names someone.
+                        let approver = w.approver.trim();
+                        if approver.is_empty() {
+                            return Err(Refusal::WaiverRequired);
+                        }
+                        if approver == actor.name().trim() {
+                            return Err(Refusal::SelfApprovedWaiver {
+                                actor: actor.name().to_string(),
+                            });
+                        }
+                        if let Some(expires) = w.expires
+                            && expires <= today
+                        {
+                            return Err(Refusal::WaiverAlreadyExpired { expires, today });
+                        }
+                        Some(Waiver {
+                            approver: approver.into(),
+                            expires: w.expires,
+                        })
+                    }
+                };
+                Payload::Skip { reason, waiver }
+            }
+            Request::Block { reason } => Payload::Block {
+                reason: required(reason)?,
+            },
+            Request::Unblock => Payload::Unblock,
+            Request::Reopen { reason } => Payload::Reopen {
+                reason: required(reason)?,
+            },
+            Request::Fill { value } => {
+                // Only fields get here (the kind was checked first); text is the fallback.
+                let ty = item.field_type().unwrap_or(&FieldType::Text);
+                let value = Value::parse(ty, value).map_err(Refusal::InvalidValue)?;
+                Payload::Fill {
+                    value: value.to_string().into(),
+                }
+            }
+            Request::FillValue { value } => {
+                let ty = item.field_type().unwrap_or(&FieldType::Text);
+                let value = value.clone().check(ty).map_err(Refusal::InvalidValue)?;
+                Payload::Fill {
+                    value: value.to_string().into(),
+                }
+            }
+            Request::Clear => Payload::Clear,
+            Request::Approve { comment } => Payload::Approve {
+                role: item.role().unwrap_or_default().into(),
+                comment: comment.map(Arc::from),
+            },
+            Request::Reject { comment } => Payload::Reject {
+                role: item.role().unwrap_or_default().into(),
+                comment: required(comment)?,
+            },
+            Request::Revoke { reason } => Payload::Revoke {
+                reason: reason.map(Arc::from),
+            },
+        })
     }
+}
+
+/// A payload as a flat row (see [`Payload::row`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Row<'a> {
+    pub(crate) reason: Option<&'a str>,
+    pub(crate) value: Option<&'a str>,
+    pub(crate) evidence: Option<&'a str>,
+    pub(crate) role: Option<&'a str>,
+    pub(crate) approver: Option<&'a str>,
+    pub(crate) expires: Option<NaiveDate>,
+    pub(crate) cause: Option<u64>,
 }
 
 /// One entry of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     /// 1-based position in the log.
     pub seq: u64,
@@ -101,105 +466,105 @@ pub struct Event {
     /// When (UTC, from the state's clock).
     pub at: DateTime<Utc>,
     /// Who.
-    pub actor: String,
+    pub actor: Arc<str>,
     /// The item's id.
-    pub item: String,
-    /// What was done.
-    pub action: Action,
+    pub item: Arc<str>,
     /// Status before.
     pub from: Status,
     /// Status after.
     pub to: Status,
-    /// The reason, note or comment given with the change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// The value filled in (`fill`); for `void`, the id of the covered item whose change
-    /// voided the approval.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// Evidence from an automated check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<String>,
-    /// The role an approval or rejection was given as.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
-    /// The approver of a waiver.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub approver: Option<String>,
-    /// The expiry of a waiver.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires: Option<NaiveDate>,
-    /// For `void`: the event whose change voided the approval.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cause: Option<u64>,
-    /// `sha256:` + hex of SHA-256(previous hash, this event's fields).
-    pub hash: String,
+    /// What was done, with what it records.
+    pub payload: Payload,
+    /// SHA-256 of the previous hash and this event's fields.
+    pub hash: EventHash,
 }
 
-/// The hash the first event chains from.
-pub const GENESIS_HASH: &str =
-    "sha256:0000000000000000000000000000000000000000000000000000000000000000";
-
 impl Event {
+    /// What was done.
+    pub fn action(&self) -> Action {
+        self.payload.action()
+    }
+
+    /// A `void` event: the approval of `signoff` goes, because `because` changed (by the
+    /// event `cause`, or by the checklist itself when `None`).
+    pub(crate) fn void(
+        actor: Arc<str>,
+        signoff: Arc<str>,
+        because: Arc<str>,
+        cause: Option<u64>,
+        reason: Arc<str>,
+    ) -> Draft {
+        Draft {
+            actor,
+            item: signoff,
+            from: Status::Approved,
+            to: Status::Unsigned,
+            payload: Payload::Void {
+                because,
+                cause,
+                reason,
+            },
+        }
+    }
+
+    /// A `reset` event: the checklist changed the item's kind or type.
+    pub(crate) fn reset(item: Arc<str>, from: Status, to: Status) -> Draft {
+        Draft {
+            actor: Arc::from(LIBRARY_ACTOR),
+            item,
+            from,
+            to,
+            payload: Payload::Reset {
+                reason: "the checklist changed this item's kind or type".into(),
+            },
+        }
+    }
+
     /// Every text the event holds, for size checks.
     pub fn texts(&self) -> impl Iterator<Item = &str> {
+        let r = self.payload.row();
         [
-            Some(self.actor.as_str()),
-            Some(self.item.as_str()),
-            Some(self.hash.as_str()),
-            self.reason.as_deref(),
-            self.value.as_deref(),
-            self.evidence.as_deref(),
-            self.role.as_deref(),
-            self.approver.as_deref(),
+            Some(&*self.actor),
+            Some(&*self.item),
+            r.reason,
+            r.value,
+            r.evidence,
+            r.role,
+            r.approver,
         ]
         .into_iter()
         .flatten()
     }
 
     /// Computes this event's hash from the previous one's (its own `hash` is ignored).
-    pub fn compute_hash(&self, previous: &str) -> String {
-        let previous = match decode_hash(previous) {
-            Some(raw) => Previous::Raw(raw),
-            None => Previous::Damaged(previous),
-        };
-        hex_hash(&self.digest(previous))
+    pub fn compute_hash(&self, previous: &EventHash) -> EventHash {
+        EventHash(self.digest_after(&previous.0))
     }
 
     /// The exact bytes this event's hash covers after `previous` (see the encoding on
-    /// `Event`'s hashing): for tools that verify a log on their own, and for measuring
+    /// [`Event::hash`]): for tools that verify a log on their own, and for measuring
     /// what hashing costs.
     ///
     /// ```
-    /// use checklist_core::{Actor, Spec, State, state::GENESIS_HASH};
+    /// use checklist_core::{Actor, Spec, State, state::EventHash};
     /// use sha2::Digest;
     /// let spec = Spec::parse("- [ ] a\n")?;
-    /// let mut state = State::new(&spec);
-    /// state.complete(spec.index_of("a").unwrap(), &Actor::new("ann"))?;
+    /// let mut state = State::new(spec);
+    /// let a = state.spec().index_of("a").unwrap();
+    /// state.complete(a, &Actor::new("ann"))?;
     /// let event = &state.events()[0];
-    /// let digest = sha2::Sha256::digest(event.hash_input(GENESIS_HASH));
-    /// let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    /// assert_eq!(event.hash, format!("sha256:{hex}"));
+    /// let digest: [u8; 32] = sha2::Sha256::digest(event.hash_input(&EventHash::GENESIS)).into();
+    /// assert_eq!(event.hash, EventHash(digest));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn hash_input(&self, previous: &str) -> Vec<u8> {
-        let previous = match decode_hash(previous) {
-            Some(raw) => Previous::Raw(raw),
-            None => Previous::Damaged(previous),
-        };
+    pub fn hash_input(&self, previous: &EventHash) -> Vec<u8> {
         let mut out = Vec::with_capacity(128);
-        self.encode(previous, &mut out);
+        self.encode(&previous.0, &mut out);
         out
     }
 
-    /// The raw digest after a previous raw digest: what a state appending to its log
-    /// uses, keeping the last digest instead of decoding the last event's hex.
+    /// The raw digest after a previous raw digest.
     pub(crate) fn digest_after(&self, previous: &[u8; 32]) -> [u8; 32] {
-        self.digest(Previous::Raw(*previous))
-    }
-
-    /// SHA-256 over the previous hash and a self-delimiting encoding of every field.
-    fn digest(&self, previous: Previous<'_>) -> [u8; 32] {
         let mut buf = Stack::new();
         self.encode(previous, &mut buf);
         Sha256::digest(buf.bytes()).into()
@@ -208,45 +573,33 @@ impl Event {
     /// Writes what the hash covers, compactly (fewer bytes hashed is fewer SHA-256
     /// blocks per transition, which is most of a transition's cost):
     ///
-    /// - a format byte ([`ENCODING`]);
-    /// - the previous hash as its 32 raw bytes (tag 0), or, if it is not a well-formed
-    ///   `sha256:` hash (only in a damaged log), its text (tag 1, length-prefixed);
+    /// - a format byte ([`ENCODING`]) and a tag byte 0;
+    /// - the previous hash as its 32 raw bytes;
     /// - `seq` and `revision` as LEB128 varints; the time as 8 + 4 little-endian bytes;
     /// - actor and item, varint-length-prefixed; action, from and to as one stable code
     ///   byte each;
-    /// - reason, value, evidence, role, approver: tag 0, or tag 1 and the prefixed bytes;
-    /// - expiry (tag, then days from the common era as i32 LE) and cause (tag, varint).
+    /// - the payload as its flat row ([`Payload::row`]): reason, value, evidence, role,
+    ///   approver, each tag 0, or tag 1 and the prefixed bytes; then the expiry (tag,
+    ///   then days from the common era as i32 LE) and the cause (tag, varint).
     ///
-    /// Every piece is fixed-size, tagged or length-prefixed, so the encoding is
-    /// injective: two different events never encode the same.
+    /// Every piece is fixed-size, tagged or length-prefixed, and the action with the row
+    /// gives the payload back, so the encoding is injective: two different events never
+    /// encode the same. It is the encoding format-1 documents were hashed with, so their
+    /// hashes stay valid in later formats.
     #[inline]
-    fn encode(&self, previous: Previous<'_>, out: &mut impl Sink) {
-        out.bytes(&[ENCODING]);
-        match previous {
-            Previous::Raw(raw) => {
-                out.bytes(&[0]);
-                out.bytes(&raw);
-            }
-            Previous::Damaged(text) => {
-                out.bytes(&[1]);
-                out.prefixed(text.as_bytes());
-            }
-        }
+    fn encode(&self, previous: &[u8; 32], out: &mut impl Sink) {
+        out.bytes(&[ENCODING, 0]);
+        out.bytes(previous);
         out.varint(self.seq);
         out.varint(self.revision);
         out.bytes(&self.at.timestamp().to_le_bytes());
         out.bytes(&self.at.timestamp_subsec_nanos().to_le_bytes());
         out.prefixed(self.actor.as_bytes());
         out.prefixed(self.item.as_bytes());
-        out.bytes(&[self.action.code(), self.from.code(), self.to.code()]);
-        for field in [
-            &self.reason,
-            &self.value,
-            &self.evidence,
-            &self.role,
-            &self.approver,
-        ] {
-            match field {
+        out.bytes(&[self.action().code(), self.from.code(), self.to.code()]);
+        let row = self.payload.row();
+        for text in [row.reason, row.value, row.evidence, row.role, row.approver] {
+            match text {
                 Some(text) => {
                     out.bytes(&[1]);
                     out.prefixed(text.as_bytes());
@@ -254,14 +607,14 @@ impl Event {
                 None => out.bytes(&[0]),
             }
         }
-        match self.expires {
+        match row.expires {
             Some(d) => {
                 out.bytes(&[1]);
                 out.bytes(&chrono::Datelike::num_days_from_ce(&d).to_le_bytes());
             }
             None => out.bytes(&[0]),
         }
-        match self.cause {
+        match row.cause {
             Some(c) => {
                 out.bytes(&[1]);
                 out.varint(c);
@@ -270,50 +623,33 @@ impl Event {
         }
     }
 
-    /// This event's digest after `previous`, if its stored `hash` is that digest
-    /// (compared without building the hex string). `buf` is scratch space, reused
-    /// across a whole log.
+    /// This event's digest after `previous`, if its stored `hash` is that digest. `buf`
+    /// is scratch space, reused across a whole log.
     fn verified_digest(&self, previous: &[u8; 32], buf: &mut Vec<u8>) -> Option<[u8; 32]> {
         buf.clear();
-        self.encode(Previous::Raw(*previous), buf);
+        self.encode(previous, buf);
         let digest: [u8; 32] = Sha256::digest(&buf[..]).into();
-        let hex = self.hash.as_bytes().strip_prefix(b"sha256:")?;
-        let matches = hex.len() == 2 * digest.len()
-            && hex
-                .chunks_exact(2)
-                .zip(digest)
-                .all(|(pair, b)| pair == [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
-        matches.then_some(digest)
+        (digest == self.hash.0).then_some(digest)
     }
 }
 
-/// The previous hash as hashed: its raw bytes, or (in a damaged log) its text.
-#[derive(Clone, Copy)]
-enum Previous<'a> {
-    Raw([u8; 32]),
-    Damaged(&'a str),
+/// Who the library's own events (`reset` on a changed checklist) are recorded as.
+pub(crate) const LIBRARY_ACTOR: &str = "checklist";
+
+/// An event before it has a place in the log: who, which item, from and to, what.
+/// [`State`](super::State) gives it its `seq`, revision, time and hash when it appends
+/// it.
+#[derive(Debug, Clone)]
+pub(crate) struct Draft {
+    pub(crate) actor: Arc<str>,
+    pub(crate) item: Arc<str>,
+    pub(crate) from: Status,
+    pub(crate) to: Status,
+    pub(crate) payload: Payload,
 }
 
 /// The version of [`Event::encode`]'s format, hashed first.
 const ENCODING: u8 = 1;
-
-/// The 32 bytes of a `sha256:<64 hex digits>` hash.
-pub(crate) fn decode_hash(text: &str) -> Option<[u8; 32]> {
-    let hex = text.as_bytes().strip_prefix(b"sha256:")?;
-    if hex.len() != 64 {
-        return None;
-    }
-    let nibble = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
-    };
-    let mut out = [0u8; 32];
-    for (byte, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
-        *byte = nibble(pair[0])? << 4 | nibble(pair[1])?;
-    }
-    Some(out)
-}
 
 /// Where [`Event::encode`] writes.
 trait Sink {
@@ -395,23 +731,339 @@ impl Sink for Stack {
     }
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
+// ---------------------------------------------------------------------------------------
+// JSON (format 2): `{"seq", "revision", "at", "actor", "item", "action", "from", "to",
+// <the payload's fields>, "hash"}`.
 
-pub(crate) fn hex_hash(digest: &[u8; 32]) -> String {
-    let mut out = [0u8; 7 + 64];
-    out[..7].copy_from_slice(b"sha256:");
-    for (pair, &b) in out[7..].chunks_exact_mut(2).zip(digest) {
-        pair[0] = HEX[usize::from(b >> 4)];
-        pair[1] = HEX[usize::from(b & 15)];
+/// The payload fields of each action, in the order they are written.
+pub(crate) fn payload_fields(action: Action) -> &'static [Field] {
+    const REASON: Field = Field {
+        name: "reason",
+        ty: Ty::Text,
+        required: true,
+    };
+    const ROLE: Field = Field {
+        name: "role",
+        ty: Ty::Text,
+        required: true,
+    };
+    match action {
+        Action::Complete => &[
+            Field {
+                name: "note",
+                ty: Ty::Text,
+                required: false,
+            },
+            Field {
+                name: "evidence",
+                ty: Ty::Text,
+                required: false,
+            },
+        ],
+        Action::Skip => &[
+            Field {
+                name: "reason",
+                ty: Ty::Text,
+                required: false,
+            },
+            Field {
+                name: "waiver",
+                ty: Ty::Waiver,
+                required: false,
+            },
+        ],
+        Action::Block | Action::Reopen | Action::Reset => &[REASON],
+        Action::Unblock | Action::Clear => &[],
+        Action::Fill => &[Field {
+            name: "value",
+            ty: Ty::Text,
+            required: true,
+        }],
+        Action::Approve => &[
+            ROLE,
+            Field {
+                name: "comment",
+                ty: Ty::Text,
+                required: false,
+            },
+        ],
+        Action::Reject => &[
+            ROLE,
+            Field {
+                name: "comment",
+                ty: Ty::Text,
+                required: true,
+            },
+        ],
+        Action::Revoke => &[Field {
+            name: "reason",
+            ty: Ty::Text,
+            required: false,
+        }],
+        Action::Void => &[
+            Field {
+                name: "because",
+                ty: Ty::Text,
+                required: true,
+            },
+            Field {
+                name: "cause",
+                ty: Ty::Seq,
+                required: false,
+            },
+            REASON,
+        ],
     }
-    // Only ASCII was written, so this never falls back.
-    std::str::from_utf8(&out)
-        .map(str::to_owned)
+}
+
+fn put<M: SerializeMap, T: Serialize + ?Sized>(
+    m: &mut M,
+    key: &str,
+    value: Option<&T>,
+) -> Result<(), M::Error> {
+    match value {
+        Some(v) => m.serialize_entry(key, v),
+        None => Ok(()),
+    }
+}
+
+impl Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("seq", &self.seq)?;
+        m.serialize_entry("revision", &self.revision)?;
+        m.serialize_entry("at", &self.at)?;
+        m.serialize_entry("actor", &*self.actor)?;
+        m.serialize_entry("item", &*self.item)?;
+        m.serialize_entry("action", &self.action())?;
+        m.serialize_entry("from", &self.from)?;
+        m.serialize_entry("to", &self.to)?;
+        match &self.payload {
+            Payload::Complete { note, evidence } => {
+                put(&mut m, "note", note.as_deref())?;
+                put(&mut m, "evidence", evidence.as_deref())?;
+            }
+            Payload::Skip { reason, waiver } => {
+                put(&mut m, "reason", reason.as_deref())?;
+                put(&mut m, "waiver", waiver.as_ref())?;
+            }
+            Payload::Block { reason } | Payload::Reopen { reason } | Payload::Reset { reason } => {
+                m.serialize_entry("reason", &**reason)?
+            }
+            Payload::Unblock | Payload::Clear => {}
+            Payload::Fill { value } => m.serialize_entry("value", &**value)?,
+            Payload::Approve { role, comment } => {
+                m.serialize_entry("role", &**role)?;
+                put(&mut m, "comment", comment.as_deref())?;
+            }
+            Payload::Reject { role, comment } => {
+                m.serialize_entry("role", &**role)?;
+                m.serialize_entry("comment", &**comment)?;
+            }
+            Payload::Revoke { reason } => put(&mut m, "reason", reason.as_deref())?,
+            Payload::Void {
+                because,
+                cause,
+                reason,
+            } => {
+                m.serialize_entry("because", &**because)?;
+                put(&mut m, "cause", cause.as_ref())?;
+                m.serialize_entry("reason", &**reason)?;
+            }
+        }
+        m.serialize_entry("hash", &self.hash)?;
+        m.end()
+    }
+}
+
+/// An event as read: every payload field optional, checked against the action by
+/// `payload_fields`. Strings are borrowed from the input where they can be.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvent<'a> {
+    seq: u64,
+    revision: u64,
+    at: DateTime<Utc>,
+    #[serde(borrow)]
+    actor: Cow<'a, str>,
+    #[serde(borrow)]
+    item: Cow<'a, str>,
+    action: Action,
+    from: Status,
+    to: Status,
+    #[serde(borrow, default)]
+    note: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    evidence: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    reason: Option<Cow<'a, str>>,
+    #[serde(default)]
+    waiver: Option<Waiver>,
+    #[serde(borrow, default)]
+    value: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    role: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    comment: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    because: Option<Cow<'a, str>>,
+    #[serde(default)]
+    cause: Option<u64>,
+    hash: EventHash,
+}
+
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = RawEvent::deserialize(d)?;
+        let action = raw.action;
+        let present = [
+            ("note", raw.note.is_some()),
+            ("evidence", raw.evidence.is_some()),
+            ("reason", raw.reason.is_some()),
+            ("waiver", raw.waiver.is_some()),
+            ("value", raw.value.is_some()),
+            ("role", raw.role.is_some()),
+            ("comment", raw.comment.is_some()),
+            ("because", raw.because.is_some()),
+            ("cause", raw.cause.is_some()),
+        ];
+        shape::check(
+            &format!("a `{action}` event"),
+            payload_fields(action),
+            &present,
+        )
+        .map_err(serde::de::Error::custom)?;
+        let text = |t: &Option<Cow<'_, str>>| t.as_deref().map(Arc::<str>::from);
+        // Required fields were checked present above.
+        let need = |t: &Option<Cow<'_, str>>| Arc::<str>::from(t.as_deref().unwrap_or_default());
+        let payload = match action {
+            Action::Complete => Payload::Complete {
+                note: text(&raw.note),
+                evidence: text(&raw.evidence),
+            },
+            Action::Skip => Payload::Skip {
+                reason: text(&raw.reason),
+                waiver: raw.waiver,
+            },
+            Action::Block => Payload::Block {
+                reason: need(&raw.reason),
+            },
+            Action::Unblock => Payload::Unblock,
+            Action::Reopen => Payload::Reopen {
+                reason: need(&raw.reason),
+            },
+            Action::Fill => Payload::Fill {
+                value: need(&raw.value),
+            },
+            Action::Clear => Payload::Clear,
+            Action::Approve => Payload::Approve {
+                role: need(&raw.role),
+                comment: text(&raw.comment),
+            },
+            Action::Reject => Payload::Reject {
+                role: need(&raw.role),
+                comment: need(&raw.comment),
+            },
+            Action::Revoke => Payload::Revoke {
+                reason: text(&raw.reason),
+            },
+            Action::Void => Payload::Void {
+                because: need(&raw.because),
+                cause: raw.cause,
+                reason: need(&raw.reason),
+            },
+            Action::Reset => Payload::Reset {
+                reason: need(&raw.reason),
+            },
+        };
+        Ok(Event {
+            seq: raw.seq,
+            revision: raw.revision,
+            at: raw.at,
+            actor: intern(&raw.actor),
+            item: Arc::from(&*raw.item),
+            from: raw.from,
+            to: raw.to,
+            payload,
+            hash: raw.hash,
+        })
+    }
+}
+
+/// The same `Arc` for the same actor within one thread's recent reads: a log names a
+/// handful of people thousands of times, and each would otherwise be its own copy.
+fn intern(name: &str) -> Arc<str> {
+    thread_local! {
+        static RECENT: std::cell::RefCell<Vec<Arc<str>>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    RECENT.with(|recent| {
+        let mut recent = recent.borrow_mut();
+        if let Some(found) = recent.iter().find(|a| ***a == *name) {
+            return found.clone();
+        }
+        let arc: Arc<str> = Arc::from(name);
+        if recent.len() >= 8 {
+            recent.remove(0);
+        }
+        recent.push(arc.clone());
+        arc
+    })
+}
+
+impl JsonSchema for Event {
+    fn schema_name() -> Cow<'static, str> {
+        "Event".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        use serde_json::json;
+        let status = generator.subschema_for::<Status>().to_value();
+        let hash = generator.subschema_for::<EventHash>().to_value();
+        let common = [
+            (
+                "seq",
+                json!({ "type": "integer", "format": "uint64", "minimum": 1, "description": "1-based position in the log." }),
+            ),
+            (
+                "revision",
+                json!({ "type": "integer", "format": "uint64", "minimum": 1, "description": "The state revision this event belongs to." }),
+            ),
+            (
+                "at",
+                json!({ "type": "string", "format": "date-time", "description": "When (UTC)." }),
+            ),
+            ("actor", json!({ "type": "string", "description": "Who." })),
+            (
+                "item",
+                json!({ "type": "string", "description": "The item's id." }),
+            ),
+            ("from", status.clone()),
+            ("to", status),
+            ("hash", hash),
+        ];
+        let one_of: Vec<serde_json::Value> = super::rules::ACTIONS
+            .iter()
+            .map(|r| {
+                shape::object_schema(
+                    "action",
+                    r.name,
+                    &common,
+                    payload_fields(r.action),
+                    generator,
+                )
+            })
+            .collect();
+        schemars::Schema::try_from(json!({
+            "description": "One entry of the audit log: who did what to which item, when, with what the action records.",
+            "oneOf": one_of,
+        }))
         .unwrap_or_default()
+    }
 }
 
 /// Why a log does not verify.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ChainError {
     /// An event's hash does not match its content and the previous hash.
     #[error(
@@ -456,8 +1108,9 @@ pub enum ChainError {
 /// ```
 /// use checklist_core::{Spec, State, Actor};
 /// let spec = Spec::parse("- [ ] a\n- [ ] b\n")?;
-/// let mut state = State::new(&spec);
-/// state.complete(spec.index_of("a").unwrap(), &Actor::new("ann"))?;
+/// let mut state = State::new(spec);
+/// let a = state.spec().index_of("a").unwrap();
+/// state.complete(a, &Actor::new("ann"))?;
 /// let mut events = state.events().to_vec();
 /// assert!(checklist_core::verify_chain(&events).is_ok());
 /// events[0].actor = "mallory".into();
@@ -466,7 +1119,7 @@ pub enum ChainError {
 /// ```
 pub fn verify_chain(events: &[Event]) -> Result<(), ChainError> {
     // Each event is checked against the digest just computed for the one before it
-    // (which matched its stored hash), so no stored hash is ever decoded.
+    // (which matched its stored hash).
     let mut previous = [0u8; 32];
     let mut buf = Vec::with_capacity(1024);
     let mut last_at: Option<DateTime<Utc>> = None;
@@ -508,34 +1161,83 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    fn event() -> Event {
+    fn event(payload: Payload) -> Event {
         Event {
             seq: 1,
             revision: 1,
             at: Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap(),
             actor: "ann".into(),
             item: "a".into(),
-            action: Action::Complete,
             from: Status::Pending,
             to: Status::Done,
-            reason: None,
-            value: None,
-            evidence: None,
-            role: None,
-            approver: None,
-            expires: None,
-            cause: None,
-            hash: String::new(),
+            payload,
+            hash: EventHash::GENESIS,
         }
     }
 
+    fn every_payload() -> Vec<Payload> {
+        let t = |s: &str| -> Arc<str> { s.into() };
+        vec![
+            Payload::Complete {
+                note: Some(t("n")),
+                evidence: Some(t("e")),
+            },
+            Payload::Complete {
+                note: None,
+                evidence: None,
+            },
+            Payload::Skip {
+                reason: Some(t("r")),
+                waiver: Some(Waiver {
+                    approver: t("b"),
+                    expires: NaiveDate::from_ymd_opt(2026, 12, 31),
+                }),
+            },
+            Payload::Skip {
+                reason: None,
+                waiver: None,
+            },
+            Payload::Block { reason: t("r") },
+            Payload::Unblock,
+            Payload::Reopen { reason: t("r") },
+            Payload::Fill { value: t("v") },
+            Payload::Clear,
+            Payload::Approve {
+                role: t("r"),
+                comment: Some(t("c")),
+            },
+            Payload::Reject {
+                role: t("r"),
+                comment: t("c"),
+            },
+            Payload::Revoke { reason: None },
+            Payload::Void {
+                because: t("x"),
+                cause: Some(3),
+                reason: t("r"),
+            },
+            Payload::Void {
+                because: t("x"),
+                cause: None,
+                reason: t("r"),
+            },
+            Payload::Reset { reason: t("r") },
+        ]
+    }
+
     #[test]
-    fn hashes_decode_back_to_their_bytes() {
-        let digest = [0xab; 32];
-        assert_eq!(decode_hash(&hex_hash(&digest)), Some(digest));
-        assert_eq!(decode_hash(GENESIS_HASH), Some([0; 32]));
-        assert_eq!(decode_hash("sha256:xyz"), None);
-        assert_eq!(decode_hash(&hex_hash(&digest).to_uppercase()), None);
+    fn hashes_read_back_to_their_bytes() {
+        let digest = EventHash([0xab; 32]);
+        assert_eq!(digest.to_string().parse::<EventHash>(), Ok(digest));
+        assert_eq!(GENESIS_HASH.parse::<EventHash>(), Ok(EventHash::GENESIS));
+        assert!("sha256:xyz".parse::<EventHash>().is_err());
+        assert!(
+            digest
+                .to_string()
+                .to_uppercase()
+                .parse::<EventHash>()
+                .is_err()
+        );
     }
 
     #[test]
@@ -554,31 +1256,101 @@ mod tests {
     }
 
     #[test]
+    fn every_payload_survives_its_row_and_its_json() {
+        for payload in every_payload() {
+            let action = payload.action();
+            assert_eq!(
+                Payload::from_row(action, &payload.row()),
+                Ok(payload.clone())
+            );
+            let e = event(payload);
+            let json = serde_json::to_value(&e).unwrap();
+            let object = json.as_object().unwrap();
+            let fields = payload_fields(action);
+            for key in object.keys() {
+                let common = [
+                    "seq", "revision", "at", "actor", "item", "action", "from", "to", "hash",
+                ];
+                assert!(
+                    common.contains(&key.as_str()) || fields.iter().any(|f| f.name == key),
+                    "{key} written for {action}"
+                );
+            }
+            for f in fields.iter().filter(|f| f.required) {
+                assert!(
+                    object.contains_key(f.name),
+                    "{} missing for {action}",
+                    f.name
+                );
+            }
+            let back: Event = serde_json::from_value(json).unwrap();
+            assert_eq!(back, e);
+        }
+    }
+
+    #[test]
     fn the_encoding_keeps_fields_apart() {
+        let t = |s: &str| -> Arc<str> { s.into() };
         // Moving text from one field to the next must change the hash.
-        let mut a = event();
-        a.reason = Some("ab".into());
-        a.value = Some("c".into());
-        let mut b = event();
-        b.reason = Some("a".into());
-        b.value = Some("bc".into());
-        let mut c = event();
-        c.reason = Some("abc".into());
-        let hashes = [&a, &b, &c].map(|e| e.compute_hash(GENESIS_HASH));
+        let a = event(Payload::Void {
+            because: t("c"),
+            cause: None,
+            reason: t("ab"),
+        });
+        let b = event(Payload::Void {
+            because: t("bc"),
+            cause: None,
+            reason: t("a"),
+        });
+        let c = event(Payload::Complete {
+            note: Some(t("abc")),
+            evidence: None,
+        });
+        let hashes = [&a, &b, &c].map(|e| e.compute_hash(&EventHash::GENESIS));
         assert_ne!(hashes[0], hashes[1]);
         assert_ne!(hashes[1], hashes[2]);
         assert_ne!(hashes[0], hashes[2]);
-        let mut d = event();
-        d.actor = "an".into();
-        d.item = "na".into();
+        let mut d = event(Payload::Unblock);
+        d.actor = t("an");
+        d.item = t("na");
+        let mut e = event(Payload::Unblock);
+        e.actor = t("a");
+        e.item = t("nna");
         assert_ne!(
-            d.compute_hash(GENESIS_HASH),
-            event().compute_hash(GENESIS_HASH)
+            d.compute_hash(&EventHash::GENESIS),
+            e.compute_hash(&EventHash::GENESIS)
         );
-        // A damaged previous hash still hashes, differently from every well-formed one.
-        assert_ne!(
-            event().compute_hash("not a hash"),
-            event().compute_hash(GENESIS_HASH)
+    }
+
+    #[test]
+    fn a_row_with_fields_its_action_does_not_record_is_refused() {
+        let row = Row {
+            reason: Some("r"),
+            approver: Some("bob"),
+            ..Row::default()
+        };
+        let e = Payload::from_row(Action::Complete, &row).unwrap_err();
+        assert_eq!(e, "a `complete` event has no `approver`");
+        let e = Payload::from_row(Action::Fill, &Row::default()).unwrap_err();
+        assert_eq!(e, "a `fill` event needs `value`");
+    }
+
+    #[test]
+    fn payload_fields_must_fit_the_action() {
+        let mut json = serde_json::to_value(event(Payload::Unblock)).unwrap();
+        json["value"] = "x".into();
+        let e = serde_json::from_value::<Event>(json)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("unknown field `value` for a `unblock` event"),
+            "{e}"
         );
+        let mut json = serde_json::to_value(event(Payload::Block { reason: "r".into() })).unwrap();
+        json.as_object_mut().unwrap().remove("reason");
+        let e = serde_json::from_value::<Event>(json)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("missing field `reason`"), "{e}");
     }
 }

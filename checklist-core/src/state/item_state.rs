@@ -1,92 +1,50 @@
-//! The state of one item, and the status names used in events and JSON.
+//! The state of one item, with who put it there and when, and its JSON shape.
+//!
+//! The JSON of an item state is `{"status": "...", ...}` with the fields of that status.
+//! One table (`fields`) gives them: the reader refuses fields a status does not have
+//! and requires those it must, and the JSON Schema is built from the same table; a test
+//! checks the writer against it.
 
-use std::fmt;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
+use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 
+use super::rules::Status;
+use super::shape::{self, Field, Ty};
 use crate::spec::{ItemKind, Mark};
 
-/// The status of an item: the name of its state, without the details.
-///
-/// Tasks are `pending`, `done`, `not_applicable` or `blocked`; fields `empty` or `filled`;
-/// sign-offs `unsigned`, `approved` or `rejected`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Task not yet done.
-    Pending,
-    /// Task done.
-    Done,
-    /// Task marked not applicable (a waiver when the task is required).
-    NotApplicable,
-    /// Task blocked.
-    Blocked,
-    /// Field with no value.
-    Empty,
-    /// Field with a value.
-    Filled,
-    /// Sign-off not given (or voided).
-    Unsigned,
-    /// Sign-off given.
-    Approved,
-    /// Sign-off refused.
-    Rejected,
+/// Who put an item in its state: the Markdown as written, or a change in the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The box as written in the Markdown (`[x]`, `[~]`): no one, at no time.
+    Markdown,
+    /// A change recorded in the log.
+    Change {
+        /// Who.
+        by: Arc<str>,
+        /// When.
+        at: DateTime<Utc>,
+    },
 }
 
-impl Status {
-    /// The name as in JSON: `not_applicable`.
-    pub fn as_str(self) -> &'static str {
+impl Origin {
+    /// Who made the change (`None` for the Markdown).
+    pub fn by(&self) -> Option<&str> {
         match self {
-            Status::Pending => "pending",
-            Status::Done => "done",
-            Status::NotApplicable => "not_applicable",
-            Status::Blocked => "blocked",
-            Status::Empty => "empty",
-            Status::Filled => "filled",
-            Status::Unsigned => "unsigned",
-            Status::Approved => "approved",
-            Status::Rejected => "rejected",
+            Origin::Markdown => None,
+            Origin::Change { by, .. } => Some(by),
         }
     }
 
-    /// A stable one-byte code for the hashed event encoding (never reuse a retired code).
-    pub(crate) fn code(self) -> u8 {
+    /// When (`None` for the Markdown).
+    pub fn at(&self) -> Option<DateTime<Utc>> {
         match self {
-            Status::Pending => 1,
-            Status::Done => 2,
-            Status::NotApplicable => 3,
-            Status::Blocked => 4,
-            Status::Empty => 5,
-            Status::Filled => 6,
-            Status::Unsigned => 7,
-            Status::Approved => 8,
-            Status::Rejected => 9,
+            Origin::Markdown => None,
+            Origin::Change { at, .. } => Some(*at),
         }
-    }
-
-    /// Whether an item of `kind` can be in this status.
-    pub fn fits(self, kind: &ItemKind) -> bool {
-        matches!(
-            (kind, self),
-            (
-                ItemKind::Task,
-                Status::Pending | Status::Done | Status::NotApplicable | Status::Blocked
-            ) | (ItemKind::Field(_), Status::Empty | Status::Filled)
-                | (
-                    ItemKind::SignOff { .. },
-                    Status::Unsigned | Status::Approved | Status::Rejected
-                )
-        )
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -96,7 +54,8 @@ impl fmt::Display for Status {
 #[serde(deny_unknown_fields)]
 pub struct Waiver {
     /// Who approved the waiver (never the actor who asked for it).
-    pub approver: String,
+    #[schemars(with = "String")]
+    pub approver: Arc<str>,
     /// The first day the waiver no longer holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<NaiveDate>,
@@ -107,7 +66,8 @@ pub struct Waiver {
 #[serde(deny_unknown_fields)]
 pub struct Voided {
     /// The covered item whose change voided the approval.
-    pub because: String,
+    #[schemars(with = "String")]
+    pub because: Arc<str>,
     /// The event that changed it; none when the item was added to or retyped in the
     /// checklist itself (a state migrated to a newer checklist).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -117,85 +77,75 @@ pub struct Voided {
 }
 
 /// The state of one item, with who put it there and when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ItemState {
     /// Task not yet done.
     Pending,
     /// Task done.
     Done {
-        /// Who.
-        by: String,
-        /// When.
-        at: DateTime<Utc>,
+        /// Who and when, or the Markdown's `[x]`.
+        origin: Origin,
         /// An optional note.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        note: Option<String>,
-        /// Evidence from an automated check (a URL, a log line).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        evidence: Option<String>,
+        note: Option<Arc<str>>,
+        /// Evidence (a URL, a log line).
+        evidence: Option<Arc<str>>,
     },
     /// Task not applicable.
     NotApplicable {
-        /// Who.
-        by: String,
-        /// When.
-        at: DateTime<Utc>,
+        /// Who and when, or the Markdown's `[~]`.
+        origin: Origin,
         /// Why (required for required items).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        reason: Option<String>,
+        reason: Option<Arc<str>>,
         /// Present when a required task was skipped.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         waiver: Option<Waiver>,
     },
     /// Task blocked.
     Blocked {
         /// Who.
-        by: String,
+        by: Arc<str>,
         /// When.
         at: DateTime<Utc>,
         /// What blocks it.
-        reason: String,
+        reason: Arc<str>,
     },
     /// Field with no value.
     Empty,
     /// Field with a value.
     Filled {
         /// Who.
-        by: String,
+        by: Arc<str>,
         /// When.
         at: DateTime<Utc>,
         /// The value, in its canonical text form (`2026-12-01`).
-        value: String,
+        value: Arc<str>,
     },
     /// Sign-off not given.
     Unsigned {
         /// Set when an approval was voided by a change to a covered item.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         voided: Option<Voided>,
     },
     /// Sign-off given.
     Approved {
         /// Who.
-        by: String,
+        by: Arc<str>,
         /// The role they signed as.
-        role: String,
+        role: Arc<str>,
         /// When.
         at: DateTime<Utc>,
         /// An optional comment.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        comment: Option<String>,
+        comment: Option<Arc<str>>,
     },
     /// Sign-off refused.
     Rejected {
         /// Who.
-        by: String,
+        by: Arc<str>,
         /// The role they refused as.
-        role: String,
+        role: Arc<str>,
         /// When.
         at: DateTime<Utc>,
         /// Why.
-        comment: String,
+        comment: Arc<str>,
     },
 }
 
@@ -219,20 +169,60 @@ impl ItemState {
     pub fn initial(kind: &ItemKind, mark: Mark) -> ItemState {
         match (kind, mark) {
             (ItemKind::Task, Mark::Checked) => ItemState::Done {
-                by: String::new(),
-                at: DateTime::<Utc>::UNIX_EPOCH,
-                note: Some("checked in the Markdown".into()),
+                origin: Origin::Markdown,
+                note: None,
                 evidence: None,
             },
             (ItemKind::Task, Mark::NotApplicable) => ItemState::NotApplicable {
-                by: String::new(),
-                at: DateTime::<Utc>::UNIX_EPOCH,
-                reason: Some("marked [~] in the Markdown".into()),
+                origin: Origin::Markdown,
+                reason: None,
                 waiver: None,
             },
-            (ItemKind::Task, Mark::Open) => ItemState::Pending,
+            (ItemKind::Task, _) => ItemState::Pending,
             (ItemKind::Field(_), _) => ItemState::Empty,
             (ItemKind::SignOff { .. }, _) => ItemState::Unsigned { voided: None },
+        }
+    }
+
+    /// Where it came from: the Markdown, or a change by someone at some time (`None` for
+    /// the states nobody put an item in: pending, empty, unsigned).
+    pub fn origin(&self) -> Option<Origin> {
+        match self {
+            ItemState::Done { origin, .. } | ItemState::NotApplicable { origin, .. } => {
+                Some(origin.clone())
+            }
+            ItemState::Blocked { by, at, .. }
+            | ItemState::Filled { by, at, .. }
+            | ItemState::Approved { by, at, .. }
+            | ItemState::Rejected { by, at, .. } => Some(Origin::Change {
+                by: by.clone(),
+                at: *at,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Who made the last change (`None` for initial states and the Markdown's boxes).
+    pub fn by(&self) -> Option<&str> {
+        match self {
+            ItemState::Done { origin, .. } | ItemState::NotApplicable { origin, .. } => origin.by(),
+            ItemState::Blocked { by, .. }
+            | ItemState::Filled { by, .. }
+            | ItemState::Approved { by, .. }
+            | ItemState::Rejected { by, .. } => Some(by),
+            _ => None,
+        }
+    }
+
+    /// When the last change was made (`None` for initial states and the Markdown's boxes).
+    pub fn at(&self) -> Option<DateTime<Utc>> {
+        match self {
+            ItemState::Done { origin, .. } | ItemState::NotApplicable { origin, .. } => origin.at(),
+            ItemState::Blocked { at, .. }
+            | ItemState::Filled { at, .. }
+            | ItemState::Approved { at, .. }
+            | ItemState::Rejected { at, .. } => Some(*at),
+            _ => None,
         }
     }
 
@@ -241,24 +231,25 @@ impl ItemState {
         let (a, b, c, d): (Option<&str>, Option<&str>, Option<&str>, Option<&str>) = match self {
             ItemState::Pending | ItemState::Empty => (None, None, None, None),
             ItemState::Done {
-                by, note, evidence, ..
-            } => (Some(by), note.as_deref(), evidence.as_deref(), None),
+                origin,
+                note,
+                evidence,
+            } => (origin.by(), note.as_deref(), evidence.as_deref(), None),
             ItemState::NotApplicable {
-                by, reason, waiver, ..
+                origin,
+                reason,
+                waiver,
             } => (
-                Some(by),
+                origin.by(),
                 reason.as_deref(),
-                waiver.as_ref().map(|w| w.approver.as_str()),
+                waiver.as_ref().map(|w| &*w.approver),
                 None,
             ),
             ItemState::Blocked { by, reason, .. } => (Some(by), Some(reason), None, None),
             ItemState::Filled { by, value, .. } => (Some(by), Some(value), None, None),
-            ItemState::Unsigned { voided } => (
-                voided.as_ref().map(|v| v.because.as_str()),
-                None,
-                None,
-                None,
-            ),
+            ItemState::Unsigned { voided } => {
+                (voided.as_ref().map(|v| &*v.because), None, None, None)
+            }
             ItemState::Approved {
                 by, role, comment, ..
             } => (Some(by), Some(role), comment.as_deref(), None),
@@ -284,39 +275,233 @@ impl ItemState {
             _ => None,
         }
     }
+}
 
-    /// Who made the last change (empty for initial states).
-    pub fn by(&self) -> Option<&str> {
-        match self {
-            ItemState::Done { by, .. }
-            | ItemState::NotApplicable { by, .. }
-            | ItemState::Blocked { by, .. }
-            | ItemState::Filled { by, .. }
-            | ItemState::Approved { by, .. }
-            | ItemState::Rejected { by, .. } => Some(by),
-            _ => None,
+// ---------------------------------------------------------------------------------------
+// JSON
+
+const BY: Field = Field {
+    name: "by",
+    ty: Ty::Text,
+    required: true,
+};
+const AT: Field = Field {
+    name: "at",
+    ty: Ty::Time,
+    required: true,
+};
+const ORIGIN: Field = Field {
+    name: "origin",
+    ty: Ty::Origin,
+    required: false,
+};
+
+/// The fields of each status, in the order they are written (after `status`).
+pub(crate) fn fields(status: Status) -> &'static [Field] {
+    use Ty as T;
+    match status {
+        Status::Pending | Status::Empty => &[],
+        Status::Done => &[
+            BY,
+            AT,
+            ORIGIN,
+            Field {
+                name: "note",
+                ty: T::Text,
+                required: false,
+            },
+            Field {
+                name: "evidence",
+                ty: T::Text,
+                required: false,
+            },
+        ],
+        Status::NotApplicable => &[
+            BY,
+            AT,
+            ORIGIN,
+            Field {
+                name: "reason",
+                ty: T::Text,
+                required: false,
+            },
+            Field {
+                name: "waiver",
+                ty: T::Waiver,
+                required: false,
+            },
+        ],
+        Status::Blocked => &[
+            BY,
+            AT,
+            Field {
+                name: "reason",
+                ty: T::Text,
+                required: true,
+            },
+        ],
+        Status::Filled => &[
+            BY,
+            AT,
+            Field {
+                name: "value",
+                ty: T::Text,
+                required: true,
+            },
+        ],
+        Status::Unsigned => &[Field {
+            name: "voided",
+            ty: T::Voided,
+            required: false,
+        }],
+        Status::Approved => &[
+            BY,
+            Field {
+                name: "role",
+                ty: T::Text,
+                required: true,
+            },
+            AT,
+            Field {
+                name: "comment",
+                ty: T::Text,
+                required: false,
+            },
+        ],
+        Status::Rejected => &[
+            BY,
+            Field {
+                name: "role",
+                ty: T::Text,
+                required: true,
+            },
+            AT,
+            Field {
+                name: "comment",
+                ty: T::Text,
+                required: true,
+            },
+        ],
+    }
+}
+
+/// Writes `"by"` and `"at"`, or `"origin": "markdown"`.
+fn origin_entries<M: SerializeMap>(m: &mut M, origin: &Origin) -> Result<(), M::Error> {
+    match origin {
+        Origin::Markdown => m.serialize_entry("origin", "markdown"),
+        Origin::Change { by, at } => {
+            m.serialize_entry("by", &**by)?;
+            m.serialize_entry("at", at)
         }
     }
 }
 
+fn some<M: SerializeMap, T: Serialize + ?Sized>(
+    m: &mut M,
+    key: &str,
+    value: Option<&T>,
+) -> Result<(), M::Error> {
+    match value {
+        Some(v) => m.serialize_entry(key, v),
+        None => Ok(()),
+    }
+}
+
+impl Serialize for ItemState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("status", &self.status())?;
+        match self {
+            ItemState::Pending | ItemState::Empty => {}
+            ItemState::Done {
+                origin,
+                note,
+                evidence,
+            } => {
+                origin_entries(&mut m, origin)?;
+                some(&mut m, "note", note.as_deref())?;
+                some(&mut m, "evidence", evidence.as_deref())?;
+            }
+            ItemState::NotApplicable {
+                origin,
+                reason,
+                waiver,
+            } => {
+                origin_entries(&mut m, origin)?;
+                some(&mut m, "reason", reason.as_deref())?;
+                some(&mut m, "waiver", waiver.as_ref())?;
+            }
+            ItemState::Blocked { by, at, reason } => {
+                m.serialize_entry("by", &**by)?;
+                m.serialize_entry("at", at)?;
+                m.serialize_entry("reason", &**reason)?;
+            }
+            ItemState::Filled { by, at, value } => {
+                m.serialize_entry("by", &**by)?;
+                m.serialize_entry("at", at)?;
+                m.serialize_entry("value", &**value)?;
+            }
+            ItemState::Unsigned { voided } => some(&mut m, "voided", voided.as_ref())?,
+            ItemState::Approved {
+                by,
+                role,
+                at,
+                comment,
+            } => {
+                m.serialize_entry("by", &**by)?;
+                m.serialize_entry("role", &**role)?;
+                m.serialize_entry("at", at)?;
+                some(&mut m, "comment", comment.as_deref())?;
+            }
+            ItemState::Rejected {
+                by,
+                role,
+                at,
+                comment,
+            } => {
+                m.serialize_entry("by", &**by)?;
+                m.serialize_entry("role", &**role)?;
+                m.serialize_entry("at", at)?;
+                m.serialize_entry("comment", &**comment)?;
+            }
+        }
+        m.end()
+    }
+}
+
+/// `"markdown"`, the only origin written as such.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum OriginTag {
+    Markdown,
+}
+
 /// An item state as read: every field optional, checked against its status by
-/// `TryFrom`. Reading a flat struct is about twice as fast as serde's internally tagged
+/// `fields`. Reading a flat struct is about twice as fast as serde's internally tagged
 /// enums, which buffer each object before looking at its tag; the JSON is the same, and
 /// so are the messages for unknown, repeated and missing fields.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawItemState {
+struct RawItemState<'a> {
     status: Status,
-    by: Option<String>,
+    #[serde(borrow)]
+    by: Option<std::borrow::Cow<'a, str>>,
     at: Option<DateTime<Utc>>,
-    note: Option<String>,
-    evidence: Option<String>,
-    reason: Option<String>,
+    origin: Option<OriginTag>,
+    #[serde(borrow)]
+    note: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    evidence: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    reason: Option<std::borrow::Cow<'a, str>>,
     waiver: Option<Waiver>,
-    value: Option<String>,
+    #[serde(borrow)]
+    value: Option<std::borrow::Cow<'a, str>>,
     voided: Option<Voided>,
-    role: Option<String>,
-    comment: Option<String>,
+    #[serde(borrow)]
+    role: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    comment: Option<std::borrow::Cow<'a, str>>,
 }
 
 /// Why an item state does not fit its status.
@@ -336,15 +521,19 @@ impl<'de> Deserialize<'de> for ItemState {
     }
 }
 
-impl TryFrom<RawItemState> for ItemState {
+fn text(t: Option<std::borrow::Cow<'_, str>>) -> Option<Arc<str>> {
+    t.map(|t| Arc::from(&*t))
+}
+
+impl TryFrom<RawItemState<'_>> for ItemState {
     type Error = ShapeError;
 
-    fn try_from(raw: RawItemState) -> Result<Self, ShapeError> {
+    fn try_from(raw: RawItemState<'_>) -> Result<Self, ShapeError> {
         let status = raw.status;
-        // Fields this status does not have are refused, as unknown fields are.
         let present = [
             ("by", raw.by.is_some()),
             ("at", raw.at.is_some()),
+            ("origin", raw.origin.is_some()),
             ("note", raw.note.is_some()),
             ("evidence", raw.evidence.is_some()),
             ("reason", raw.reason.is_some()),
@@ -354,71 +543,77 @@ impl TryFrom<RawItemState> for ItemState {
             ("role", raw.role.is_some()),
             ("comment", raw.comment.is_some()),
         ];
-        let allowed: &[&str] = match status {
-            Status::Pending | Status::Empty => &[],
-            Status::Done => &["by", "at", "note", "evidence"],
-            Status::NotApplicable => &["by", "at", "reason", "waiver"],
-            Status::Blocked => &["by", "at", "reason"],
-            Status::Filled => &["by", "at", "value"],
-            Status::Unsigned => &["voided"],
-            Status::Approved => &["by", "role", "at", "comment"],
-            Status::Rejected => &["by", "role", "at", "comment"],
+        shape::check(
+            &format!("an item that is `{status}`"),
+            fields(status),
+            &present,
+        )
+        .map_err(ShapeError)?;
+        // Every field below was checked present where required.
+        let by = || Arc::<str>::from(raw.by.as_deref().unwrap_or_default());
+        let at = raw.at.unwrap_or_default();
+        let origin = || match raw.origin {
+            Some(OriginTag::Markdown) => Origin::Markdown,
+            None => Origin::Change { by: by(), at },
         };
-        if let Some((field, _)) = present
-            .iter()
-            .find(|(field, is)| *is && !allowed.contains(field))
-        {
-            return Err(ShapeError(format!(
-                "unknown field `{field}` for an item that is `{status}`, expected one of {}",
-                allowed
-                    .iter()
-                    .map(|f| format!("`{f}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
-        fn need<T>(value: Option<T>, field: &str) -> Result<T, ShapeError> {
-            value.ok_or_else(|| ShapeError(format!("missing field `{field}`")))
-        }
+        let need = |t: &Option<std::borrow::Cow<'_, str>>| -> Arc<str> {
+            Arc::from(t.as_deref().unwrap_or_default())
+        };
         Ok(match status {
             Status::Pending => ItemState::Pending,
             Status::Empty => ItemState::Empty,
             Status::Done => ItemState::Done {
-                by: need(raw.by, "by")?,
-                at: need(raw.at, "at")?,
-                note: raw.note,
-                evidence: raw.evidence,
+                origin: origin(),
+                note: text(raw.note),
+                evidence: text(raw.evidence),
             },
             Status::NotApplicable => ItemState::NotApplicable {
-                by: need(raw.by, "by")?,
-                at: need(raw.at, "at")?,
-                reason: raw.reason,
+                origin: origin(),
+                reason: text(raw.reason),
                 waiver: raw.waiver,
             },
             Status::Blocked => ItemState::Blocked {
-                by: need(raw.by, "by")?,
-                at: need(raw.at, "at")?,
-                reason: need(raw.reason, "reason")?,
+                by: by(),
+                at,
+                reason: need(&raw.reason),
             },
             Status::Filled => ItemState::Filled {
-                by: need(raw.by, "by")?,
-                at: need(raw.at, "at")?,
-                value: need(raw.value, "value")?,
+                by: by(),
+                at,
+                value: need(&raw.value),
             },
             Status::Unsigned => ItemState::Unsigned { voided: raw.voided },
             Status::Approved => ItemState::Approved {
-                by: need(raw.by, "by")?,
-                role: need(raw.role, "role")?,
-                at: need(raw.at, "at")?,
-                comment: raw.comment,
+                by: by(),
+                role: need(&raw.role),
+                at,
+                comment: text(raw.comment),
             },
             Status::Rejected => ItemState::Rejected {
-                by: need(raw.by, "by")?,
-                role: need(raw.role, "role")?,
-                at: need(raw.at, "at")?,
-                comment: need(raw.comment, "comment")?,
+                by: by(),
+                role: need(&raw.role),
+                at,
+                comment: need(&raw.comment),
             },
         })
+    }
+}
+
+impl JsonSchema for ItemState {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ItemState".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let one_of: Vec<serde_json::Value> = crate::state::rules::STATUSES
+            .iter()
+            .map(|r| shape::object_schema("status", r.name, &[], fields(r.status), generator))
+            .collect();
+        let value = serde_json::json!({
+            "description": "The state of one item: its `status` and that status's fields.",
+            "oneOf": one_of,
+        });
+        schemars::Schema::try_from(value).unwrap_or_default()
     }
 }
 
@@ -430,34 +625,42 @@ mod tests {
         serde_json::from_str(json).map_err(|e| e.to_string())
     }
 
-    #[test]
-    fn every_state_reads_back_what_it_writes() {
+    pub(crate) fn one_of_each() -> Vec<ItemState> {
         let at = "2026-11-26T09:00:00Z".parse::<DateTime<Utc>>().unwrap();
-        for state in [
+        let by: Arc<str> = "a".into();
+        vec![
             ItemState::Pending,
             ItemState::Empty,
             ItemState::Done {
-                by: "a".into(),
-                at,
+                origin: Origin::Change { by: by.clone(), at },
                 note: Some("n".into()),
+                evidence: Some("e".into()),
+            },
+            ItemState::Done {
+                origin: Origin::Markdown,
+                note: None,
                 evidence: None,
             },
             ItemState::NotApplicable {
-                by: "a".into(),
-                at,
+                origin: Origin::Change { by: by.clone(), at },
                 reason: Some("r".into()),
                 waiver: Some(Waiver {
                     approver: "b".into(),
-                    expires: None,
+                    expires: NaiveDate::from_ymd_opt(2026, 12, 31),
                 }),
             },
+            ItemState::NotApplicable {
+                origin: Origin::Markdown,
+                reason: None,
+                waiver: None,
+            },
             ItemState::Blocked {
-                by: "a".into(),
+                by: by.clone(),
                 at,
                 reason: "r".into(),
             },
             ItemState::Filled {
-                by: "a".into(),
+                by: by.clone(),
                 at,
                 value: "v".into(),
             },
@@ -470,20 +673,51 @@ mod tests {
                 }),
             },
             ItemState::Approved {
-                by: "a".into(),
+                by: by.clone(),
                 role: "r".into(),
                 at,
-                comment: None,
+                comment: Some("c".into()),
             },
             ItemState::Rejected {
-                by: "a".into(),
+                by,
                 role: "r".into(),
                 at,
                 comment: "c".into(),
             },
-        ] {
+        ]
+    }
+
+    #[test]
+    fn every_state_reads_back_what_it_writes() {
+        for state in one_of_each() {
             let json = serde_json::to_string(&state).unwrap();
             assert_eq!(read(&json).unwrap(), state, "{json}");
+        }
+    }
+
+    #[test]
+    fn the_writer_writes_exactly_the_fields_of_the_table() {
+        for state in one_of_each() {
+            let json = serde_json::to_value(&state).unwrap();
+            let object = json.as_object().unwrap();
+            let allowed = fields(state.status());
+            for key in object.keys().filter(|k| *k != "status") {
+                assert!(
+                    allowed.iter().any(|f| f.name == key),
+                    "{key} written for {}",
+                    state.status()
+                );
+            }
+            let from_markdown = object.contains_key("origin");
+            for f in allowed.iter().filter(|f| f.required) {
+                let stamped = f.name == "by" || f.name == "at";
+                assert!(
+                    object.contains_key(f.name) || (stamped && from_markdown),
+                    "{} missing for {}",
+                    f.name,
+                    state.status()
+                );
+            }
         }
     }
 
@@ -502,5 +736,11 @@ mod tests {
         assert!(e.contains("duplicate field `by`"), "{e}");
         let e = read(r#"{"status":"finished"}"#).unwrap_err();
         assert!(e.contains("unknown variant `finished`"), "{e}");
+        let e = read(r#"{"status":"done"}"#).unwrap_err();
+        assert!(e.contains("missing field `by`"), "{e}");
+        let e = read(r#"{"status":"done","origin":"markdown","by":"a"}"#).unwrap_err();
+        assert!(e.contains("has no `by` or `at`"), "{e}");
+        let e = read(r#"{"status":"blocked","origin":"markdown","reason":"r"}"#).unwrap_err();
+        assert!(e.contains("unknown field `origin`"), "{e}");
     }
 }

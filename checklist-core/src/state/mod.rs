@@ -6,9 +6,15 @@
 //! [`TransitionError`] and changes nothing. Item states are never set directly: a new
 //! event is built first and the state is derived from it by the same fold that
 //! [`State::replay`] uses, so a state is by construction the fold of its log.
+//!
+//! The rules (which action applies where, what resolves) are the table in [`rules`];
+//! `check` below is lookups in it plus the named cross-item guards.
 
 pub(crate) mod event;
+mod guards;
 mod item_state;
+pub mod rules;
+mod shape;
 mod transition;
 
 use std::sync::Arc;
@@ -16,13 +22,16 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 use indexmap::IndexMap;
 
-pub use event::{Action, ChainError, Event, GENESIS_HASH, verify_chain};
-pub use item_state::{ItemState, Status, Voided, Waiver};
+pub use event::{ChainError, Event, EventHash, GENESIS_HASH, InvalidDigest, Payload, verify_chain};
+pub use item_state::{ItemState, Origin, Voided, Waiver};
+pub use rules::{Action, Kind, Resolution, Settled, Status};
 pub use transition::{Actor, Refusal, Request, StatusList, TransitionError, WaiverRequest};
 
 use crate::clock::{Clock, SystemClock};
-use crate::spec::{FieldType, ItemIndex, ItemKind, Spec};
+use crate::spec::{ItemIndex, Spec};
 use crate::value::Value;
+use event::Draft;
+use rules::Leads;
 
 /// What a successful transition did: the revision it made and the events it appended
 /// (the first is the change itself, any others are voided sign-offs).
@@ -36,26 +45,31 @@ pub struct Change {
 
 /// The state of one run of a checklist.
 ///
+/// A state owns its spec (through an `Arc`), so it can be kept in a struct, returned
+/// from a function or shared between threads; it is `Send + Sync + 'static`.
+///
 /// ```
 /// use checklist_core::{Actor, Spec, State, Status};
 ///
 /// let spec = Spec::parse("# Ship\n\n- [ ] Tests pass\n- [ ] Release Date: ____\n")?;
-/// let mut state = State::new(&spec);
+/// let mut state = State::new(spec);
+/// let tests_pass = state.spec().index_of("tests-pass").unwrap();
+/// let release_date = state.spec().index_of("release-date").unwrap();
 /// let ci = Actor::new("ci");
-/// state.complete(spec.index_of("tests-pass").unwrap(), &ci)?;
-/// state.fill(spec.index_of("release-date").unwrap(), &ci, "2026-12-01")?;
+/// state.complete(tests_pass, &ci)?;
+/// state.fill(release_date, &ci, "2026-12-01")?;
 /// assert_eq!(state.get("tests-pass").unwrap().status(), Status::Done);
 /// assert_eq!(state.events().len(), 2);
 ///
 /// // A refused transition changes nothing.
-/// let err = state.fill(spec.index_of("release-date").unwrap(), &ci, "soon").unwrap_err();
+/// let err = state.fill(release_date, &ci, "soon").unwrap_err();
 /// assert!(err.to_string().contains("YYYY-MM-DD"));
 /// assert_eq!(state.events().len(), 2);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
-pub struct State<'s> {
-    spec: &'s Spec,
+pub struct State {
+    spec: Arc<Spec>,
     items: Vec<ItemState>,
     events: Vec<Event>,
     revision: u64,
@@ -65,11 +79,11 @@ pub struct State<'s> {
     /// when there is one (the fold keeps it up to date).
     approved: usize,
     /// The raw digest of the last event (zeros before the first): the next event chains
-    /// from it without decoding the last event's hex.
+    /// from it.
     head: [u8; 32],
 }
 
-impl std::fmt::Debug for State<'_> {
+impl std::fmt::Debug for State {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("State")
             .field("checklist", &self.spec.id())
@@ -81,7 +95,7 @@ impl std::fmt::Debug for State<'_> {
     }
 }
 
-impl PartialEq for State<'_> {
+impl PartialEq for State {
     /// Two states are equal when they are for the same spec and hold the same item
     /// states, orphans, log and revision (the clock is not compared).
     fn eq(&self, other: &Self) -> bool {
@@ -93,21 +107,37 @@ impl PartialEq for State<'_> {
     }
 }
 
-impl<'s> State<'s> {
+impl State {
     /// A fresh state: every item in its initial state (from the box as written), an
     /// empty log, revision 0, the system clock.
-    pub fn new(spec: &'s Spec) -> Self {
+    pub fn new(spec: impl Into<Arc<Spec>>) -> Self {
+        let spec = spec.into();
         State {
-            spec,
             items: spec
                 .items()
                 .iter()
                 .map(|i| ItemState::initial(i.kind(), i.mark()))
                 .collect(),
+            spec,
             events: Vec::new(),
             revision: 0,
             orphans: IndexMap::new(),
             clock: Arc::new(SystemClock),
+            approved: 0,
+            head: [0; 32],
+        }
+    }
+
+    /// A state with no items and no log, standing in for a moment while a real one is
+    /// moved out (see `TypedState`); it allocates nothing.
+    pub(crate) fn placeholder(spec: Arc<Spec>, clock: Arc<dyn Clock>) -> Self {
+        State {
+            spec,
+            items: Vec::new(),
+            events: Vec::new(),
+            revision: 0,
+            orphans: IndexMap::new(),
+            clock,
             approved: 0,
             head: [0; 32],
         }
@@ -120,12 +150,18 @@ impl<'s> State<'s> {
         self
     }
 
+    /// The clock this state reads.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
     /// Rebuilds a state by folding `events` over a fresh state, after verifying the hash
     /// chain. Events for ids the spec does not have, or whose statuses do not fit the
     /// item's kind (the checklist changed since), leave the items alone.
-    pub fn replay(spec: &'s Spec, events: Vec<Event>) -> Result<Self, ChainError> {
+    pub fn replay(spec: impl Into<Arc<Spec>>, events: Vec<Event>) -> Result<Self, ChainError> {
         verify_chain(&events)?;
-        let indices = event_indices(spec, &events);
+        let spec = spec.into();
+        let indices = event_indices(&spec, &events);
         Ok(State::fold_verified(spec, events, &indices))
     }
 
@@ -133,16 +169,21 @@ impl<'s> State<'s> {
     /// `indices[k]` is the item of `events[k]` ([`event_indices`]), looked up once by
     /// the caller, which may need them too.
     pub(crate) fn fold_verified(
-        spec: &'s Spec,
-        events: Vec<Event>,
+        spec: Arc<Spec>,
+        mut events: Vec<Event>,
         indices: &[Option<ItemIndex>],
     ) -> Self {
+        // Events about items of this checklist share the spec's id.
+        for (e, index) in events.iter_mut().zip(indices) {
+            if let Some(i) = index {
+                e.item = spec.item(*i).shared_id().clone();
+            }
+        }
         let mut state = State::new(spec);
         // The fold from the end: an item's state is made whole by the last of its events
         // that applies to it, so only that one is built (not one state per event), and
-        // the log is kept as it came instead of being moved over event by event. It ends
-        // where the fold from the start would.
-        let mut settled = vec![false; spec.items().len()];
+        // the log is kept as it came. It ends where the fold from the start would.
+        let mut settled = vec![false; state.spec.items().len()];
         let mut open = settled.len();
         for (position, e) in events.iter().enumerate().rev() {
             if open == 0 {
@@ -154,25 +195,21 @@ impl<'s> State<'s> {
             if settled[index.get()] {
                 continue;
             }
-            if let Some(item_state) = state.state_after(index, e, &events[..position]) {
+            if let Some(item_state) = state.state_after(index, e) {
                 settled[index.get()] = true;
                 open -= 1;
                 state.set_item(index, item_state);
             }
         }
         state.revision = events.last().map_or(0, |e| e.revision);
-        // A verified log's hashes are well formed.
-        state.head = events
-            .last()
-            .and_then(|e| event::decode_hash(&e.hash))
-            .unwrap_or([0; 32]);
+        state.head = events.last().map_or([0; 32], |e| e.hash.0);
         state.events = events;
         state
     }
 
     /// The spec this state is for.
-    pub fn spec(&self) -> &'s Spec {
-        self.spec
+    pub fn spec(&self) -> &Arc<Spec> {
+        &self.spec
     }
     /// One item's state, by index.
     ///
@@ -210,18 +247,20 @@ impl<'s> State<'s> {
         self.clock.now().date_naive()
     }
 
+    /// Whether, and how, an item counts at `now` (see [`rules::resolution`]).
+    pub fn resolution(&self, index: ItemIndex, now: DateTime<Utc>) -> Resolution {
+        rules::resolution(&self.items[index.get()], now)
+    }
+
     /// Whether an item counts as resolved on `today`: a task done or not applicable
     /// (with a waiver that has not expired, when it has one), a field filled, a sign-off
     /// approved.
     pub fn is_resolved(&self, index: ItemIndex, today: NaiveDate) -> bool {
-        match &self.items[index.get()] {
-            ItemState::Done { .. } | ItemState::Filled { .. } | ItemState::Approved { .. } => true,
-            ItemState::NotApplicable { waiver, .. } => waiver
-                .as_ref()
-                .and_then(|w| w.expires)
-                .is_none_or(|expires| today < expires),
-            _ => false,
-        }
+        self.resolved_at(index, start_of(today))
+    }
+
+    pub(crate) fn resolved_at(&self, index: ItemIndex, now: DateTime<Utc>) -> bool {
+        matches!(self.resolution(index, now), Resolution::Resolved(_))
     }
 
     /// Applies a change to one item; see [`Request`] for what each does. Refused changes
@@ -233,8 +272,8 @@ impl<'s> State<'s> {
         request: Request<'_>,
     ) -> Result<Change, TransitionError> {
         let now = self.clock.now();
-        let plan = self.check(index, actor, &request, now)?;
-        Ok(self.commit(index, actor, plan, now))
+        let draft = self.check(index, actor, &request, now)?;
+        Ok(self.commit(index, draft, now))
     }
 
     /// Task: pending → done.
@@ -373,281 +412,67 @@ impl<'s> State<'s> {
     }
 
     /// Checks a request against every rule without changing anything; returns the event
-    /// fields to record.
+    /// to record. The table gives the kind and the statuses; then the actor, the
+    /// payload (reasons, waiver, value) and the cross-item guards, in that order.
     fn check(
         &self,
         index: ItemIndex,
         actor: &Actor,
         request: &Request<'_>,
         now: DateTime<Utc>,
-    ) -> Result<Plan, TransitionError> {
-        let spec = self.spec;
-        let item = spec.item(index);
-        let status = self.items[index.get()].status();
+    ) -> Result<Draft, TransitionError> {
+        let item = self.spec.item(index);
+        let from = self.items[index.get()].status();
         let action = request.action();
-        let error = |refusal| TransitionError {
+        let rule = action.rule();
+        let refuse = |refusal| TransitionError {
             item: item.id().to_string(),
-            status,
+            status: from,
             action,
             refusal,
         };
-        let refuse = |refusal| Err(error(refusal));
-        let (kind_name, applies_to) = match item.kind() {
-            ItemKind::Task => ("task", is_task_action(action)),
-            ItemKind::Field(_) => ("field", matches!(action, Action::Fill | Action::Clear)),
-            ItemKind::SignOff { .. } => (
-                "sign-off",
-                matches!(action, Action::Approve | Action::Reject | Action::Revoke),
-            ),
-        };
-        if !applies_to {
-            return refuse(Refusal::WrongKind {
-                kind: kind_name,
+        if !action.applies_to(item.kind()) {
+            return Err(refuse(Refusal::WrongKind {
+                kind: Kind::of(item.kind()),
                 action,
-                applies_to: if is_task_action(action) {
-                    "tasks"
-                } else if matches!(action, Action::Fill | Action::Clear) {
-                    "fields"
-                } else {
-                    "sign-offs"
-                },
-            });
+                applies_to: rule.kinds.to_vec(),
+            }));
         }
-        let allowed: &[Status] = match action {
-            Action::Complete | Action::Block => &[Status::Pending],
-            Action::Skip => &[Status::Pending, Status::Blocked],
-            Action::Unblock => &[Status::Blocked],
-            Action::Reopen => &[Status::Done, Status::NotApplicable],
-            Action::Fill => &[Status::Empty, Status::Filled],
-            Action::Clear => &[Status::Filled],
-            Action::Approve => &[Status::Unsigned, Status::Rejected],
-            Action::Reject => &[Status::Unsigned, Status::Approved],
-            Action::Revoke => &[Status::Approved, Status::Rejected],
-            Action::Void | Action::Reset => &[],
-        };
-        if !allowed.contains(&status) {
-            return refuse(Refusal::WrongStatus {
+        if !rule.from.is_empty() && !rule.from.contains(&from) {
+            return Err(refuse(Refusal::WrongStatus {
                 action,
-                allowed: StatusList(allowed.to_vec()),
-            });
+                allowed: StatusList(rule.from.to_vec()),
+            }));
         }
-        let today = now.date_naive();
-        let nonempty = |s: &str| !s.trim().is_empty();
-        let mut plan = Plan {
-            action,
-            to: status,
-            reason: None,
-            value: None,
-            evidence: None,
-            role: None,
-            approver: None,
-            expires: None,
+        self.check_actor(rule.actor, index, actor).map_err(refuse)?;
+        let payload =
+            Payload::from_request(request, item, actor, now.date_naive()).map_err(refuse)?;
+        for &guard in rule.guards {
+            self.check_guard(guard, index, now).map_err(refuse)?;
+        }
+        let to = match rule.leads {
+            Leads::To(to) => to,
+            Leads::Initial => ItemState::initial(item.kind(), item.mark()).status(),
         };
-        match request {
-            Request::Complete { note, evidence } => {
-                let open: Vec<String> = item
-                    .children()
-                    .iter()
-                    .filter(|&&c| !spec.item(c).is_optional() && !self.is_resolved(c, today))
-                    .map(|&c| spec.item(c).id().to_string())
-                    .collect();
-                if !open.is_empty() {
-                    return refuse(Refusal::OpenChildren { open });
-                }
-                let open = self.open_earlier_steps(index, today);
-                if !open.is_empty() {
-                    return refuse(Refusal::EarlierStepsOpen { open });
-                }
-                plan.to = Status::Done;
-                plan.reason = note.map(str::to_string);
-                plan.evidence = evidence.map(str::to_string);
-            }
-            Request::Skip { reason, waiver } => {
-                let reason = reason.filter(|r| nonempty(r));
-                if !item.is_optional() {
-                    if reason.is_none() {
-                        return refuse(Refusal::ReasonRequired);
-                    }
-                    let Some(w) = waiver else {
-                        return refuse(Refusal::WaiverRequired);
-                    };
-                    if !nonempty(w.approver) {
-                        return refuse(Refusal::WaiverRequired);
-                    }
-                }
-                if let Some(w) = waiver {
-                    // Compared and recorded trimmed: padding must not let an actor approve
-                    // their own waiver, and a waiver always names someone.
-                    let approver = w.approver.trim();
-                    if approver.is_empty() {
-                        return refuse(Refusal::WaiverRequired);
-                    }
-                    if approver == actor.name().trim() {
-                        return refuse(Refusal::SelfApprovedWaiver {
-                            actor: actor.name().to_string(),
-                        });
-                    }
-                    if let Some(expires) = w.expires
-                        && expires <= today
-                    {
-                        return refuse(Refusal::WaiverAlreadyExpired { expires, today });
-                    }
-                    plan.approver = Some(approver.to_string());
-                    plan.expires = w.expires;
-                }
-                plan.to = Status::NotApplicable;
-                plan.reason = reason.map(str::to_string);
-            }
-            Request::Block { reason } => {
-                if !nonempty(reason) {
-                    return refuse(Refusal::ReasonRequired);
-                }
-                plan.to = Status::Blocked;
-                plan.reason = Some(reason.to_string());
-            }
-            Request::Unblock => plan.to = Status::Pending,
-            Request::Reopen { reason } => {
-                if !nonempty(reason) {
-                    return refuse(Refusal::ReasonRequired);
-                }
-                if let Some(p) = item.parent()
-                    && !item.is_optional()
-                    && self.items[p.get()].status() == Status::Done
-                {
-                    return refuse(Refusal::ParentDone {
-                        parent: spec.item(p).id().to_string(),
-                    });
-                }
-                let done = self.resolved_later_steps(index, today);
-                if !done.is_empty() {
-                    return refuse(Refusal::LaterStepsDone { done });
-                }
-                plan.to = Status::Pending;
-                plan.reason = Some(reason.to_string());
-            }
-            Request::Fill { value } => {
-                // The kind check above let only fields through; text is the fallback type.
-                let ty = item.field_type().unwrap_or(&FieldType::Text);
-                match Value::parse(ty, value) {
-                    Ok(v) => plan.value = Some(v.to_string()),
-                    Err(e) => return refuse(Refusal::InvalidValue(e)),
-                }
-                plan.to = Status::Filled;
-            }
-            Request::FillValue { value } => {
-                let ty = item.field_type().unwrap_or(&FieldType::Text);
-                match value.clone().check(ty) {
-                    Ok(v) => plan.value = Some(v.to_string()),
-                    Err(e) => return refuse(Refusal::InvalidValue(e)),
-                }
-                plan.to = Status::Filled;
-            }
-            Request::Clear => plan.to = Status::Empty,
-            Request::Approve { comment } => {
-                self.check_role(item.role(), actor).map_err(error)?;
-                let open: Vec<ItemIndex> = spec
-                    .signoff_coverage()
-                    .iter()
-                    .copied()
-                    .filter(|&i| !self.is_resolved(i, today))
-                    .collect();
-                if !open.is_empty() {
-                    return refuse(Refusal::GateUnmet {
-                        gate: spec.signoff_gate().name().to_string(),
-                        count: open.len(),
-                        first: open
-                            .iter()
-                            .take(3)
-                            .map(|&i| spec.item(i).id().to_string())
-                            .collect(),
-                    });
-                }
-                plan.to = Status::Approved;
-                plan.role = item.role().map(str::to_string);
-                plan.reason = comment.map(str::to_string);
-            }
-            Request::Reject { comment } => {
-                self.check_role(item.role(), actor).map_err(error)?;
-                if !nonempty(comment) {
-                    return refuse(Refusal::ReasonRequired);
-                }
-                plan.to = Status::Rejected;
-                plan.role = item.role().map(str::to_string);
-                plan.reason = Some(comment.to_string());
-            }
-            Request::Revoke { reason } => {
-                self.check_role(item.role(), actor).map_err(error)?;
-                plan.to = Status::Unsigned;
-                plan.reason = reason.map(str::to_string);
-            }
-        }
-        Ok(plan)
+        Ok(Draft {
+            actor: actor.shared_name().clone(),
+            item: item.shared_id().clone(),
+            from,
+            to,
+            payload,
+        })
     }
 
-    fn check_role(&self, role: Option<&str>, actor: &Actor) -> Result<(), Refusal> {
-        match role {
-            Some(role) if !actor.has_role(role) => Err(Refusal::MissingRole {
-                actor: actor.name().to_string(),
-                role: role.to_string(),
-            }),
-            _ => Ok(()),
-        }
-    }
-
-    fn open_earlier_steps(&self, index: ItemIndex, today: NaiveDate) -> Vec<String> {
-        self.spec
-            .steps_before(index)
-            .iter()
-            .filter(|&&s| !self.is_resolved(s, today))
-            .map(|&s| self.spec.item(s).id().to_string())
-            .collect()
-    }
-
-    fn resolved_later_steps(&self, index: ItemIndex, today: NaiveDate) -> Vec<String> {
-        let Some(step) = self.spec.item(index).step() else {
-            return vec![];
-        };
-        self.spec.ordered_lists()[step.list as usize][step.position as usize..]
-            .iter()
-            .filter(|&&s| self.is_resolved(s, today))
-            .map(|&s| self.spec.item(s).id().to_string())
-            .collect()
-    }
-
-    /// Appends the planned event and the void events it causes, as one revision.
-    fn commit(
-        &mut self,
-        index: ItemIndex,
-        actor: &Actor,
-        plan: Plan,
-        now: DateTime<Utc>,
-    ) -> Change {
+    /// Appends the checked event and the void events it causes, as one revision.
+    fn commit(&mut self, index: ItemIndex, draft: Draft, now: DateTime<Utc>) -> Change {
         // Timestamps never go backwards in the log, even if the clock does.
         let at = self.events.last().map_or(now, |e| e.at.max(now));
         let revision = self.revision + 1;
         let start = self.events.len();
-        let from = self.items[index.get()].status();
-        let cause_seq = start as u64 + 1;
-        let event = Event {
-            seq: cause_seq,
-            revision,
-            at,
-            actor: actor.name().to_string(),
-            item: self.spec.item(index).id().to_string(),
-            action: plan.action,
-            from,
-            to: plan.to,
-            reason: plan.reason,
-            value: plan.value,
-            evidence: plan.evidence,
-            role: plan.role,
-            approver: plan.approver,
-            expires: plan.expires,
-            cause: None,
-            hash: String::new(),
-        };
-        self.push_at(index, event);
-        self.void_covering(index, actor.name(), Some(cause_seq), revision, at);
+        let cause = start as u64 + 1;
+        let actor = draft.actor.clone();
+        self.push(index, draft, revision, at);
+        self.void_covering(index, actor, Some(cause), revision, at);
         self.revision = revision;
         Change {
             revision,
@@ -659,59 +484,55 @@ impl<'s> State<'s> {
     fn void_covering(
         &mut self,
         index: ItemIndex,
-        actor: &str,
+        actor: Arc<str>,
         cause: Option<u64>,
         revision: u64,
         at: DateTime<Utc>,
     ) {
-        if !self.spec.is_covered(index) || self.approved == 0 {
+        let voided = self.approvals_covering(index);
+        if voided.is_empty() {
             return;
         }
-        let because = self.spec.item(index).id();
-        // Nearly every transition touches a covered item while nothing is approved, so
-        // the reason is only written once there is an approval to void.
-        let mut reason: Option<String> = None;
-        for &s in self.spec.signoffs() {
-            if self.items[s.get()].status() != Status::Approved {
-                continue;
-            }
-            let reason = reason
-                .get_or_insert_with(|| match cause {
-                    Some(_) => format!("`{because}` changed after the approval"),
-                    None => {
-                        format!("the checklist added or changed `{because}` after the approval")
-                    }
-                })
-                .clone();
-            let event = Event {
-                seq: self.events.len() as u64 + 1,
-                revision,
-                at,
-                actor: actor.to_string(),
-                item: self.spec.item(s).id().to_string(),
-                action: Action::Void,
-                from: Status::Approved,
-                to: Status::Unsigned,
-                reason: Some(reason),
-                value: Some(because.to_string()),
-                evidence: None,
-                role: None,
-                approver: None,
-                expires: None,
+        let because = self.spec.item(index).shared_id().clone();
+        let reason: Arc<str> = match cause {
+            Some(_) => format!("`{because}` changed after the approval"),
+            None => format!("the checklist added or changed `{because}` after the approval"),
+        }
+        .into();
+        for s in voided {
+            let signoff = self.spec.item(s).shared_id().clone();
+            let draft = Event::void(
+                actor.clone(),
+                signoff,
+                because.clone(),
                 cause,
-                hash: String::new(),
-            };
-            self.push_at(s, event);
+                reason.clone(),
+            );
+            self.push(s, draft, revision, at);
         }
     }
 
-    /// Hashes an event onto the chain, folds it into the item states and appends it.
-    fn push_at(&mut self, index: ItemIndex, mut event: Event) {
+    /// Gives a drafted event its place in the log (seq, revision, time, hash), folds it
+    /// into the item states and appends it.
+    fn push(&mut self, index: ItemIndex, draft: Draft, revision: u64, at: DateTime<Utc>) {
+        let mut event = Event {
+            seq: self.events.len() as u64 + 1,
+            revision,
+            at,
+            actor: draft.actor,
+            item: draft.item,
+            from: draft.from,
+            to: draft.to,
+            payload: draft.payload,
+            hash: EventHash::GENESIS,
+        };
         let digest = event.digest_after(&self.head);
-        event.hash = event::hex_hash(&digest);
+        event.hash = EventHash(digest);
         self.head = digest;
         // The index is the event's item's: the fold need not look the id up again.
-        self.fold_at(index, &event);
+        if let Some(state) = self.state_after(index, &event) {
+            self.set_item(index, state);
+        }
         self.events.push(event);
     }
 
@@ -724,12 +545,7 @@ impl<'s> State<'s> {
             .iter()
             .copied()
             .find(|&i| self.spec.is_covered(i))
-            .filter(|_| {
-                self.spec
-                    .signoffs()
-                    .iter()
-                    .any(|&s| self.items[s.get()].status() == Status::Approved)
-            });
+            .filter(|_| self.approved > 0);
         if reset.is_empty() && voids.is_none() {
             return;
         }
@@ -738,28 +554,15 @@ impl<'s> State<'s> {
         let revision = self.revision + 1;
         for &i in reset {
             let item = self.spec.item(i);
-            let event = Event {
-                seq: self.events.len() as u64 + 1,
-                revision,
-                at,
-                actor: "checklist".to_string(),
-                item: item.id().to_string(),
-                action: Action::Reset,
-                from: self.items[i.get()].status(),
-                to: ItemState::initial(item.kind(), item.mark()).status(),
-                reason: Some("the checklist changed this item's kind or type".to_string()),
-                value: None,
-                evidence: None,
-                role: None,
-                approver: None,
-                expires: None,
-                cause: None,
-                hash: String::new(),
-            };
-            self.push_at(i, event);
+            let draft = Event::reset(
+                item.shared_id().clone(),
+                self.items[i.get()].status(),
+                ItemState::initial(item.kind(), item.mark()).status(),
+            );
+            self.push(i, draft, revision, at);
         }
         if let Some(i) = voids {
-            self.void_covering(i, "checklist", None, revision, at);
+            self.void_covering(i, event::LIBRARY_ACTOR.into(), None, revision, at);
         }
         self.revision = revision;
     }
@@ -773,85 +576,71 @@ impl<'s> State<'s> {
         self.approved = self.approved + usize::from(is) - usize::from(was);
     }
 
-    /// The fold step, for an event known to be about the item at `index`: the state the
-    /// event leaves its item in.
-    fn fold_at(&mut self, index: ItemIndex, e: &Event) {
-        if let Some(state) = self.state_after(index, e, &self.events) {
-            self.set_item(index, state);
-        }
-    }
-
     /// The state `e` leaves the item at `index` in, or `None` when it does not apply to
-    /// it (recorded when the item was of another kind). `before` is the log before `e`.
-    fn state_after(&self, index: ItemIndex, e: &Event, before: &[Event]) -> Option<ItemState> {
+    /// it (recorded when the item was of another kind). This is the fold: from an
+    /// event's payload to the item state it makes.
+    fn state_after(&self, index: ItemIndex, e: &Event) -> Option<ItemState> {
         let item = self.spec.item(index);
-        if e.action == Action::Reset {
+        if let Payload::Reset { .. } = e.payload {
             return Some(ItemState::initial(item.kind(), item.mark()));
         }
         if !e.to.fits(item.kind()) {
             return None; // recorded when the item was of another kind
         }
         let by = || e.actor.clone();
-        let state = match e.to {
-            Status::Pending => ItemState::Pending,
-            Status::Done => ItemState::Done {
+        let changed = || Origin::Change { by: by(), at: e.at };
+        let state = match &e.payload {
+            Payload::Complete { note, evidence } => ItemState::Done {
+                origin: changed(),
+                note: note.clone(),
+                evidence: evidence.clone(),
+            },
+            Payload::Skip { reason, waiver } => ItemState::NotApplicable {
+                origin: changed(),
+                reason: reason.clone(),
+                waiver: waiver.clone(),
+            },
+            Payload::Block { reason } => ItemState::Blocked {
                 by: by(),
                 at: e.at,
-                note: e.reason.clone(),
-                evidence: e.evidence.clone(),
+                reason: reason.clone(),
             },
-            Status::NotApplicable => ItemState::NotApplicable {
+            Payload::Unblock | Payload::Reopen { .. } => ItemState::Pending,
+            Payload::Fill { value } => ItemState::Filled {
                 by: by(),
                 at: e.at,
-                reason: e.reason.clone(),
-                waiver: e.approver.clone().map(|approver| Waiver {
-                    approver,
-                    expires: e.expires,
-                }),
+                value: value.clone(),
             },
-            Status::Blocked => ItemState::Blocked {
+            Payload::Clear => ItemState::Empty,
+            Payload::Approve { role, comment } => ItemState::Approved {
                 by: by(),
+                role: role.clone(),
                 at: e.at,
-                reason: e.reason.clone().unwrap_or_default(),
+                comment: comment.clone(),
             },
-            Status::Empty => ItemState::Empty,
-            Status::Filled => ItemState::Filled {
+            Payload::Reject { role, comment } => ItemState::Rejected {
                 by: by(),
+                role: role.clone(),
                 at: e.at,
-                value: e.value.clone().unwrap_or_default(),
+                comment: comment.clone(),
             },
-            Status::Unsigned => ItemState::Unsigned {
-                voided: (e.action == Action::Void).then(|| Voided {
-                    // `value` names the covered item; logs written before it did name it
-                    // through the cause event only.
-                    because: e
-                        .value
-                        .clone()
-                        .or_else(|| {
-                            e.cause
-                                .and_then(|c| before.get((c as usize).checked_sub(1)?))
-                                .map(|cause| cause.item.clone())
-                        })
-                        .unwrap_or_default(),
-                    event: e.cause,
+            Payload::Revoke { .. } => ItemState::Unsigned { voided: None },
+            Payload::Void { because, cause, .. } => ItemState::Unsigned {
+                voided: Some(Voided {
+                    because: because.clone(),
+                    event: *cause,
                     at: e.at,
                 }),
             },
-            Status::Approved => ItemState::Approved {
-                by: by(),
-                role: e.role.clone().unwrap_or_default(),
-                at: e.at,
-                comment: e.reason.clone(),
-            },
-            Status::Rejected => ItemState::Rejected {
-                by: by(),
-                role: e.role.clone().unwrap_or_default(),
-                at: e.at,
-                comment: e.reason.clone().unwrap_or_default(),
-            },
+            Payload::Reset { .. } => ItemState::initial(item.kind(), item.mark()),
         };
         Some(state)
     }
+}
+
+/// Midnight (UTC) at the start of `day`.
+pub(crate) fn start_of(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(chrono::NaiveTime::MIN).and_utc()
 }
 
 /// The item each event names (`None`: not in this checklist).
@@ -859,21 +648,27 @@ pub(crate) fn event_indices(spec: &Spec, events: &[Event]) -> Vec<Option<ItemInd
     events.iter().map(|e| spec.index_of(&e.item)).collect()
 }
 
-fn is_task_action(action: Action) -> bool {
-    matches!(
-        action,
-        Action::Complete | Action::Skip | Action::Block | Action::Unblock | Action::Reopen
-    )
+/// Whether an event's `from` and `to` fit its action: the status it leads to (or, for
+/// a reset, any status), and statuses of one kind. A log that says `complete` led to
+/// `blocked` was not written by the library.
+pub(crate) fn event_is_consistent(e: &Event) -> bool {
+    let rule = e.action().rule();
+    let kinds_fit = rule.kinds.contains(&e.to.kind()) && e.from.kind() == e.to.kind();
+    let to_fits = match rule.leads {
+        Leads::To(to) => e.to == to,
+        Leads::Initial => true,
+    };
+    kinds_fit && to_fits
 }
 
-/// The event fields a checked request will record.
-struct Plan {
-    action: Action,
-    to: Status,
-    reason: Option<String>,
-    value: Option<String>,
-    evidence: Option<String>,
-    role: Option<String>,
-    approver: Option<String>,
-    expires: Option<NaiveDate>,
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_state_is_send_sync_and_static() {
+        fn check<T: Send + Sync + 'static>() {}
+        check::<State>();
+        check::<Event>();
+    }
 }

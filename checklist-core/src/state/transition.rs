@@ -1,26 +1,27 @@
-//! The rules: which change is allowed from which state, and why not.
+//! What a change asks for ([`Request`]), who asks ([`Actor`]), and why one is refused
+//! ([`TransitionError`], [`Refusal`]).
 
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::event::Action;
-use super::item_state::Status;
-use crate::value::InvalidValue;
+use super::rules::{Action, Kind, Status};
+use crate::value::{InvalidValue, Value};
 
 /// Who is making a change, and the roles they hold.
 ///
 /// The library trusts the embedding tool to have authenticated the actor; it enforces
-/// what the roles allow (see SECURITY.md).
+/// what the roles allow.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Actor {
-    name: String,
+    name: Arc<str>,
     roles: Vec<String>,
 }
 
 impl Actor {
     /// An actor with no roles.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<Arc<str>>) -> Self {
         Actor {
             name: name.into(),
             roles: vec![],
@@ -39,6 +40,11 @@ impl Actor {
         &self.name
     }
 
+    /// The name as events and item states share it.
+    pub(crate) fn shared_name(&self) -> &Arc<str> {
+        &self.name
+    }
+
     /// The roles held.
     pub fn roles(&self) -> &[String] {
         &self.roles
@@ -53,12 +59,13 @@ impl Actor {
 /// A requested change to one item. The convenience methods on
 /// [`State`](crate::State) (`complete`, `skip`, `fill`, ...) build these.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Request<'a> {
     /// Task: pending → done.
     Complete {
         /// A note for the log.
         note: Option<&'a str>,
-        /// Evidence from an automated check.
+        /// Evidence (a URL, a log line).
         evidence: Option<&'a str>,
     },
     /// Task: pending or blocked → not applicable. A required task needs a reason and a
@@ -89,7 +96,7 @@ pub enum Request<'a> {
     /// Field: → filled with an already typed value.
     FillValue {
         /// The value.
-        value: crate::value::Value,
+        value: Value,
     },
     /// Field: filled → empty.
     Clear,
@@ -158,14 +165,14 @@ pub struct TransitionError {
 #[non_exhaustive]
 pub enum Refusal {
     /// The action does not apply to this kind of item.
-    #[error("it is a {kind}, and `{action}` applies to {applies_to}")]
+    #[error("it is a {kind}, and `{action}` applies to {}", KindList(applies_to))]
     WrongKind {
         /// The item's kind.
-        kind: &'static str,
+        kind: Kind,
         /// What was asked.
         action: Action,
-        /// What it applies to.
-        applies_to: &'static str,
+        /// The kinds it applies to.
+        applies_to: Vec<Kind>,
     },
     /// The action does not apply from the current status.
     #[error("`{action}` applies only to an item that is {allowed}")]
@@ -250,12 +257,25 @@ pub struct StatusList(pub Vec<Status>);
 
 impl fmt::Display for StatusList {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<_> = self.0.iter().map(|s| s.as_str()).collect();
-        match names.split_last() {
-            Some((last, [])) => f.write_str(last),
-            Some((last, rest)) => write!(f, "{} or {last}", rest.join(", ")),
-            None => Ok(()),
-        }
+        or_list(f, self.0.iter().map(|s| s.as_str()))
+    }
+}
+
+/// A list of kinds, printed `tasks or fields`.
+struct KindList<'a>(&'a [Kind]);
+
+impl fmt::Display for KindList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        or_list(f, self.0.iter().map(|k| k.plural()))
+    }
+}
+
+fn or_list<'a>(f: &mut fmt::Formatter<'_>, names: impl Iterator<Item = &'a str>) -> fmt::Result {
+    let names: Vec<&str> = names.collect();
+    match names.split_last() {
+        Some((last, [])) => f.write_str(last),
+        Some((last, rest)) => write!(f, "{} or {last}", rest.join(", ")),
+        None => Ok(()),
     }
 }
 
@@ -267,12 +287,11 @@ fn list(ids: &[String]) -> String {
 }
 
 impl TransitionError {
-    /// What the user can do about it.
+    /// What the user can do about it, in the library's terms (a tool with its own
+    /// vocabulary, like the command line's flags, says it its own way).
     pub fn help(&self) -> String {
         match &self.refusal {
-            Refusal::WrongKind { .. } => "tasks take complete, skip, block, unblock and reopen; \
-                fields fill and clear; sign-offs approve, reject and revoke"
-                .into(),
+            Refusal::WrongKind { .. } => super::rules::what_applies_to_what(),
             Refusal::WrongStatus { .. } => match (self.action, self.status) {
                 (Action::Complete, Status::Blocked) => "unblock it first".into(),
                 (Action::Complete | Action::Skip | Action::Block, _) => {
@@ -280,9 +299,9 @@ impl TransitionError {
                 }
                 _ => format!("it is {} now; nothing to {}", self.status, self.action),
             },
-            Refusal::ReasonRequired => "give a reason (`--reason TEXT`)".into(),
+            Refusal::ReasonRequired => "give a reason".into(),
             Refusal::WaiverRequired => {
-                "name who approves the waiver (`--approver NAME`), or mark the item optional in the Markdown".into()
+                "name who approves the waiver, or mark the item optional in the Markdown".into()
             }
             Refusal::SelfApprovedWaiver { .. } => {
                 "a waiver needs a second person: ask someone else to approve it".into()
@@ -296,7 +315,7 @@ impl TransitionError {
                 format!("ask someone holding `{role}` to do it")
             }
             Refusal::GateUnmet { gate, .. } => {
-                format!("resolve the open items first (`checklist gate FILE {gate}` lists them)")
+                format!("resolve the open items of the gate `{gate}` first")
             }
             Refusal::InvalidValue(_) => "give a value of the field's type".into(),
         }

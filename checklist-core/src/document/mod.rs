@@ -3,7 +3,7 @@
 //!
 //! ```json
 //! {
-//!   "format": "checklist-state/1",
+//!   "format": "checklist-state/2",
 //!   "checklist": { "id": "...", "version": "...", "digest": "sha256:..." },
 //!   "revision": 3,
 //!   "items": { "pre-deployment/code-quality/...": { "status": "done", "by": "...", "at": "..." } },
@@ -16,6 +16,17 @@
 //! the checklist id, the hash chain and the revisions, then replays the log and, when the
 //! document was made for this exact spec, checks that the stored item states are the fold
 //! of the log. A document made for an older version of the checklist is migrated by id.
+//!
+//! Format 2 records each event's payload by action (a fill's `value`, a void's
+//! `because`, a waiver's `waiver`). Documents of format 1 (one flat row of optional
+//! fields per event) still load: [`v1`] reads them into the same types, their hashes
+//! unchanged (both formats hash the same canonical encoding), and they are written back
+//! as format 2.
+
+mod schema;
+pub(crate) mod v1;
+
+pub use schema::{generic_schema, schema_for_spec};
 
 use std::fmt;
 use std::sync::Arc;
@@ -32,7 +43,10 @@ use crate::state::{ChainError, Event, ItemState, State, verify_chain};
 use crate::value::Value;
 
 /// The format tag of the current document version.
-pub const FORMAT: &str = "checklist-state/1";
+pub const FORMAT: &str = "checklist-state/2";
+
+/// The format tag of the first document version, which this version still reads.
+pub const FORMAT_1: &str = "checklist-state/1";
 
 /// Which checklist a document was made for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -52,7 +66,8 @@ pub struct ChecklistRef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
-    /// Always `checklist-state/1` for this version.
+    /// `checklist-state/2` ([`FORMAT`]); `checklist-state/1` for a document read from
+    /// the first format, whose events have been read into this format's types.
     pub format: String,
     /// The checklist it was made for.
     pub checklist: ChecklistRef,
@@ -76,16 +91,20 @@ pub struct Document {
 
 /// Maps in the document must not repeat a key: JSON parsers disagree on which copy wins,
 /// so a repeated key is refused instead of silently resolved.
-fn unique_keys<'de, D: Deserializer<'de>>(d: D) -> Result<IndexMap<String, ItemState>, D::Error> {
-    struct V;
-    impl<'de> Visitor<'de> for V {
-        type Value = IndexMap<String, ItemState>;
+pub(crate) fn unique_keys<'de, D, V>(d: D) -> Result<IndexMap<String, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct Unique<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> Visitor<'de> for Unique<V> {
+        type Value = IndexMap<String, V>;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a map from item id to item state")
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut out = IndexMap::with_capacity(map.size_hint().unwrap_or(0).min(1 << 16));
-            while let Some((k, v)) = map.next_entry::<String, ItemState>()? {
+            while let Some((k, v)) = map.next_entry::<String, V>()? {
                 // One hash per key: the entry both checks and inserts.
                 match out.entry(k) {
                     indexmap::map::Entry::Occupied(e) => {
@@ -100,7 +119,7 @@ fn unique_keys<'de, D: Deserializer<'de>>(d: D) -> Result<IndexMap<String, ItemS
             Ok(out)
         }
     }
-    d.deserialize_map(V)
+    d.deserialize_map(Unique(std::marker::PhantomData))
 }
 
 /// What changed between the checklist a document was made for and the current one.
@@ -189,7 +208,9 @@ pub enum StateError {
         message: String,
     },
     /// A format version this library does not read.
-    #[error("the state file has format `{found}`; this version of checklist reads `{FORMAT}`")]
+    #[error(
+        "the state file has format `{found}`; this version of checklist reads `{FORMAT}` and `{FORMAT_1}`"
+    )]
     Format {
         /// The format found.
         found: String,
@@ -204,7 +225,16 @@ pub enum StateError {
     },
     /// The log does not verify.
     #[error("the audit log does not verify: {0}")]
-    Chain(#[from] ChainError),
+    Chain(ChainError),
+    /// An event whose statuses do not fit its action (a `complete` that led to
+    /// `blocked`), or a format-1 event with fields its action does not record.
+    #[error("event #{seq} is not an event the library writes: {problem}")]
+    Event {
+        /// The event.
+        seq: u64,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// The revision does not match the log.
     #[error("the state file says revision {stored}, but its log ends at revision {logged}")]
     Revision {
@@ -251,6 +281,12 @@ pub enum StateError {
     },
 }
 
+impl From<ChainError> for StateError {
+    fn from(e: ChainError) -> Self {
+        StateError::Chain(e)
+    }
+}
+
 impl StateError {
     /// What the user can do about it.
     pub fn help(&self) -> &'static str {
@@ -264,6 +300,7 @@ impl StateError {
                 "if the file is genuine, load it with larger `LoadLimits`; otherwise restore it from a backup"
             }
             StateError::Chain(_)
+            | StateError::Event { .. }
             | StateError::Revision { .. }
             | StateError::Mismatch { .. }
             | StateError::Items { .. }
@@ -274,18 +311,37 @@ impl StateError {
     }
 }
 
-/// A loaded state, and the migration report when it was made for an older checklist.
+/// A loaded state, with what loading it found.
 #[derive(Debug)]
-pub struct Loaded<'s> {
+#[non_exhaustive]
+pub struct Loaded {
     /// The state.
-    pub state: State<'s>,
+    pub state: State,
     /// What changed since the document was written, if the checklist changed.
     pub migration: Option<Migration>,
+    /// The revision as stored: the one a save must still find to succeed (`None` when
+    /// nothing was stored). A migration may have moved `state.revision()` past it.
+    pub stored_revision: Option<u64>,
+    /// The format the document was stored in, when it is an older one than this
+    /// version writes ([`FORMAT_1`]); saving writes the current format.
+    pub upgraded_from: Option<&'static str>,
 }
 
-struct ItemsView<'a, 's>(&'a State<'s>);
+impl Loaded {
+    /// A fresh state, for a store that holds nothing yet.
+    pub fn fresh(state: State) -> Self {
+        Loaded {
+            state,
+            migration: None,
+            stored_revision: None,
+            upgraded_from: None,
+        }
+    }
+}
 
-impl Serialize for ItemsView<'_, '_> {
+struct ItemsView<'a>(&'a State);
+
+impl Serialize for ItemsView<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let state = self.0;
         let mut m = s.serialize_map(Some(state.items().len()))?;
@@ -297,11 +353,11 @@ impl Serialize for ItemsView<'_, '_> {
 }
 
 #[derive(Serialize)]
-struct DocumentView<'a, 's> {
+struct DocumentView<'a> {
     format: &'static str,
     checklist: ChecklistRefView<'a>,
     revision: u64,
-    items: ItemsView<'a, 's>,
+    items: ItemsView<'a>,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     orphans: &'a IndexMap<String, ItemState>,
     events: &'a [Event],
@@ -315,7 +371,7 @@ struct ChecklistRefView<'a> {
     digest: &'a str,
 }
 
-impl Serialize for State<'_> {
+impl Serialize for State {
     /// Serializes as the state [`Document`], without copying.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let spec = self.spec();
@@ -335,16 +391,56 @@ impl Serialize for State<'_> {
     }
 }
 
+/// Which format a document says it is, read from its first key without parsing the
+/// rest (the writer puts `format` first). `None` when the text does not start that way.
+fn sniff_format(json: &str) -> Option<&str> {
+    let rest = json.trim_start().strip_prefix('{')?.trim_start();
+    let rest = rest.strip_prefix("\"format\"")?.trim_start();
+    let rest = rest.strip_prefix(':')?.trim_start();
+    let rest = rest.strip_prefix('"')?;
+    let end = rest.find(['"', '\\'])?;
+    (rest.as_bytes()[end] == b'"').then(|| &rest[..end])
+}
+
+/// The `format` of a document wherever it is, reading (and skipping) the whole text.
+fn format_anywhere(json: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct FormatOnly {
+        format: String,
+    }
+    serde_json::from_str::<FormatOnly>(json)
+        .ok()
+        .map(|f| f.format)
+}
+
+pub(crate) fn json_error(e: &serde_json::Error) -> StateError {
+    StateError::Json {
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    }
+}
+
 impl Document {
-    /// Parses a document, enforcing `limits` (size first, before anything is allocated
-    /// for it; then the log length and every text).
+    /// Parses a document of either format, enforcing `limits` (size first, before
+    /// anything is allocated for it; then the log length and every text). A format-1
+    /// document comes back with `format` = [`FORMAT_1`] and its events in this format's
+    /// types.
     pub fn from_json(json: &str, limits: &LoadLimits) -> Result<Document, StateError> {
         check_limit("size in bytes", json.len(), limits.max_bytes, "max_bytes")?;
-        let doc: Document = serde_json::from_str(json).map_err(|e| StateError::Json {
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })?;
+        let doc = match sniff_format(json) {
+            Some(FORMAT_1) => v1::read(json)?,
+            Some(_) => serde_json::from_str(json).map_err(|e| json_error(&e))?,
+            // Keys in another order than written: try this format, then the first.
+            None => match serde_json::from_str::<Document>(json) {
+                Ok(doc) => doc,
+                Err(e) if format_anywhere(json).as_deref() == Some(FORMAT_1) => {
+                    drop(e);
+                    v1::read(json)?
+                }
+                Err(e) => return Err(json_error(&e)),
+            },
+        };
         doc.check_limits(limits)?;
         Ok(doc)
     }
@@ -392,16 +488,16 @@ fn check_limit(
     Ok(())
 }
 
-impl<'s> State<'s> {
+impl State {
     /// The state document as pretty-printed JSON (two-space indent, trailing newline).
     ///
     /// ```
     /// use checklist_core::{Actor, Spec, State};
-    /// let spec = Spec::parse("- [ ] a\n")?;
-    /// let mut state = State::new(&spec);
-    /// state.complete(spec.index_of("a").unwrap(), &Actor::new("ann"))?;
+    /// let mut state = State::new(Spec::parse("- [ ] a\n")?);
+    /// let a = state.spec().index_of("a").unwrap();
+    /// state.complete(a, &Actor::new("ann"))?;
     /// let json = state.to_json();
-    /// let loaded = State::from_json(&spec, &json)?.state;
+    /// let loaded = State::from_json(state.spec().clone(), &json)?.state;
     /// assert_eq!(loaded, state);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -433,36 +529,39 @@ impl<'s> State<'s> {
     }
 
     /// Parses and loads a state document for `spec`.
-    pub fn from_json(spec: &'s Spec, json: &str) -> Result<Loaded<'s>, StateError> {
+    pub fn from_json(spec: impl Into<Arc<Spec>>, json: &str) -> Result<Loaded, StateError> {
         State::from_json_with_limits(spec, json, &LoadLimits::default())
     }
 
     /// [`State::from_json`] with explicit resource limits.
     pub fn from_json_with_limits(
-        spec: &'s Spec,
+        spec: impl Into<Arc<Spec>>,
         json: &str,
         limits: &LoadLimits,
-    ) -> Result<Loaded<'s>, StateError> {
+    ) -> Result<Loaded, StateError> {
         let doc = Document::from_json(json, limits)?;
         State::from_document(spec, doc)
     }
 
     /// Loads a state document for `spec`: checks it and replays its log (see the module
     /// docs), migrating it when it was made for another version of the checklist.
-    pub fn from_document(spec: &'s Spec, doc: Document) -> Result<Loaded<'s>, StateError> {
+    pub fn from_document(spec: impl Into<Arc<Spec>>, doc: Document) -> Result<Loaded, StateError> {
         State::from_document_with_clock(spec, doc, Arc::new(SystemClock))
     }
 
     /// [`State::from_document`] with the clock the loaded state uses, given before the
-    /// load so that a migration's `reset` events are stamped by it too.
-    pub(crate) fn from_document_with_clock(
-        spec: &'s Spec,
+    /// load so that a migration's `reset` and `void` events are stamped by it too.
+    pub fn from_document_with_clock(
+        spec: impl Into<Arc<Spec>>,
         doc: Document,
         clock: Arc<dyn Clock>,
-    ) -> Result<Loaded<'s>, StateError> {
-        if doc.format != FORMAT {
-            return Err(StateError::Format { found: doc.format });
-        }
+    ) -> Result<Loaded, StateError> {
+        let spec = spec.into();
+        let upgraded_from = match doc.format.as_str() {
+            FORMAT => None,
+            FORMAT_1 => Some(FORMAT_1),
+            _ => return Err(StateError::Format { found: doc.format }),
+        };
         if doc.checklist.id != spec.id() {
             return Err(StateError::WrongChecklist {
                 expected: spec.id().to_string(),
@@ -470,6 +569,21 @@ impl<'s> State<'s> {
             });
         }
         verify_chain(&doc.events)?;
+        if let Some(e) = doc
+            .events
+            .iter()
+            .find(|e| !crate::state::event_is_consistent(e))
+        {
+            return Err(StateError::Event {
+                seq: e.seq,
+                problem: format!(
+                    "`{}` does not lead from `{}` to `{}`",
+                    e.action(),
+                    e.from,
+                    e.to
+                ),
+            });
+        }
         let logged = doc.events.last().map_or(0, |e| e.revision);
         if doc.revision != logged {
             return Err(StateError::Revision {
@@ -477,79 +591,89 @@ impl<'s> State<'s> {
                 logged,
             });
         }
-        if doc.checklist.digest == spec.digest() {
-            let indices = crate::state::event_indices(spec, &doc.events);
-            // For this exact checklist every event must name one of its items, or an item
-            // an earlier migration removed (whose state the document keeps as an orphan).
-            if let Some(e) = doc
-                .events
-                .iter()
-                .zip(&indices)
-                .find(|(e, index)| index.is_none() && !doc.orphans.contains_key(&e.item))
-                .map(|(e, _)| e)
-            {
-                return Err(StateError::UnknownItem {
-                    seq: e.seq,
-                    item: e.item.clone(),
-                });
-            }
-            let mut state = State::fold_verified(spec, doc.events, &indices).with_clock(clock);
-            // Same spec: the stored states must be exactly the fold of the log, for exactly
-            // this checklist's ids (equal counts plus every id present = no extra ids).
-            if doc.items.len() != spec.items().len() {
-                // Name an id the checklist lacks, else one the document lacks.
-                let item = doc
-                    .items
-                    .keys()
-                    .find(|k| spec.index_of(k).is_none())
-                    .cloned()
-                    .or_else(|| {
-                        spec.items()
-                            .iter()
-                            .find(|i| !doc.items.contains_key(i.id()))
-                            .map(|i| i.id().to_string())
-                    })
-                    .unwrap_or_default();
-                return Err(StateError::Items { item });
-            }
-            for (position, item) in spec.items().iter().enumerate() {
-                // Documents list items in the spec's order (that is how they are written):
-                // try the entry at the same position before hashing the id to find it.
-                let stored = match doc.items.get_index(position) {
-                    Some((id, stored)) if id == item.id() => Some(stored),
-                    _ => doc.items.get(item.id()),
-                };
-                match stored {
-                    None => {
-                        return Err(StateError::Items {
-                            item: item.id().to_string(),
-                        });
-                    }
-                    Some(stored) if stored != state.item(item.index()) => {
-                        return Err(StateError::Mismatch {
-                            item: item.id().to_string(),
-                        });
-                    }
-                    Some(_) => {}
-                }
-            }
-            state.orphans = doc.orphans;
+        let stored_revision = Some(doc.revision);
+        if doc.checklist.digest != spec.digest() {
+            let (state, migration) = migrate(spec, doc, clock);
             return Ok(Loaded {
                 state,
-                migration: None,
+                migration: Some(migration),
+                stored_revision,
+                upgraded_from,
             });
         }
-        migrate(spec, doc, clock)
+        let indices = crate::state::event_indices(&spec, &doc.events);
+        // For this exact checklist every event must name one of its items, or an item
+        // an earlier migration removed (whose state the document keeps as an orphan).
+        if let Some(e) = doc
+            .events
+            .iter()
+            .zip(&indices)
+            .find(|(e, index)| index.is_none() && !doc.orphans.contains_key(&*e.item))
+            .map(|(e, _)| e)
+        {
+            return Err(StateError::UnknownItem {
+                seq: e.seq,
+                item: e.item.to_string(),
+            });
+        }
+        let mut state = State::fold_verified(spec, doc.events, &indices).with_clock(clock);
+        check_items(&state, &doc.items)?;
+        state.orphans = doc.orphans;
+        Ok(Loaded {
+            state,
+            migration: None,
+            stored_revision,
+            upgraded_from,
+        })
     }
+}
+
+/// Same spec: the stored states must be exactly the fold of the log, for exactly this
+/// checklist's ids (equal counts plus every id present = no extra ids).
+fn check_items(state: &State, stored: &IndexMap<String, ItemState>) -> Result<(), StateError> {
+    let spec = state.spec();
+    if stored.len() != spec.items().len() {
+        // Name an id the checklist lacks, else one the document lacks.
+        let item = stored
+            .keys()
+            .find(|k| spec.index_of(k).is_none())
+            .cloned()
+            .or_else(|| {
+                spec.items()
+                    .iter()
+                    .find(|i| !stored.contains_key(i.id()))
+                    .map(|i| i.id().to_string())
+            })
+            .unwrap_or_default();
+        return Err(StateError::Items { item });
+    }
+    for (position, item) in spec.items().iter().enumerate() {
+        // Documents list items in the spec's order (that is how they are written): try
+        // the entry at the same position before hashing the id to find it.
+        let found = match stored.get_index(position) {
+            Some((id, found)) if id == item.id() => Some(found),
+            _ => stored.get(item.id()),
+        };
+        match found {
+            None => {
+                return Err(StateError::Items {
+                    item: item.id().to_string(),
+                });
+            }
+            Some(found) if found != state.item(item.index()) => {
+                return Err(StateError::Mismatch {
+                    item: item.id().to_string(),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
 }
 
 /// Loads a document made for another version of the checklist: matches items by id,
 /// keeps removed items' states as orphans, resets retyped items with a logged event.
-fn migrate<'s>(
-    spec: &'s Spec,
-    doc: Document,
-    clock: Arc<dyn Clock>,
-) -> Result<Loaded<'s>, StateError> {
+fn migrate(spec: Arc<Spec>, doc: Document, clock: Arc<dyn Clock>) -> (State, Migration) {
     let mut report = Migration {
         from_digest: doc.checklist.digest.clone(),
         to_digest: spec.digest().to_string(),
@@ -577,8 +701,8 @@ fn migrate<'s>(
             report.added.push(item.id().to_string());
         }
     }
-    let indices = crate::state::event_indices(spec, &doc.events);
-    let mut state = State::fold_verified(spec, doc.events, &indices).with_clock(clock);
+    let indices = crate::state::event_indices(&spec, &doc.events);
+    let mut state = State::fold_verified(spec.clone(), doc.events, &indices).with_clock(clock);
     state.orphans = orphans;
     // Only items whose folded state still does not fit need a reset: an item retyped
     // task -> field has task events that the fold already skipped.
@@ -596,10 +720,7 @@ fn migrate<'s>(
         .chain(retyped.iter().copied())
         .collect();
     state.migrate_items(&needs_reset, &changed);
-    Ok(Loaded {
-        state,
-        migration: Some(report),
-    })
+    (state, report)
 }
 
 /// Whether a stored state still makes sense for an item of `kind`.
@@ -612,88 +733,7 @@ fn fits(kind: &ItemKind, stored: &ItemState) -> bool {
         (
             ItemKind::SignOff { role },
             ItemState::Approved { role: r, .. } | ItemState::Rejected { role: r, .. },
-        ) => role == r,
+        ) => **role == **r,
         _ => true,
     }
-}
-
-/// The JSON Schema of any state document.
-pub fn generic_schema() -> serde_json::Value {
-    let mut schema = schemars::schema_for!(Document).to_value();
-    // The loader reads exactly one format; say so, so the schema refuses what it refuses.
-    schema["properties"]["format"]["const"] = serde_json::Value::String(FORMAT.to_string());
-    schema
-}
-
-/// The JSON Schema of the state document of one checklist: `items` has exactly this
-/// checklist's ids as properties (all required, no others), and each id only admits the
-/// statuses of its kind.
-///
-/// ```
-/// let spec = checklist_core::Spec::parse("- [ ] a\n- [ ] Due Date: ___\n")?;
-/// let schema = checklist_core::document::schema_for_spec(&spec);
-/// let items = &schema["properties"]["items"];
-/// assert_eq!(items["additionalProperties"], false);
-/// assert!(items["properties"].get("a").is_some());
-/// assert!(items["properties"].get("due-date").is_some());
-/// # Ok::<(), checklist_core::Diagnostics>(())
-/// ```
-pub fn schema_for_spec(spec: &Spec) -> serde_json::Value {
-    use serde_json::{Value as J, json};
-    let mut schema = generic_schema();
-    let variants = schema
-        .pointer("/$defs/ItemState/oneOf")
-        .and_then(J::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let status_of = |v: &J| {
-        v.pointer("/properties/status/const")
-            .and_then(J::as_str)
-            .map(str::to_string)
-    };
-    let mut defs = serde_json::Map::new();
-    for (name, statuses) in [
-        (
-            "TaskState",
-            &["pending", "done", "not_applicable", "blocked"][..],
-        ),
-        ("FieldState", &["empty", "filled"][..]),
-        ("SignOffState", &["unsigned", "approved", "rejected"][..]),
-    ] {
-        let one_of: Vec<J> = variants
-            .iter()
-            .filter(|v| status_of(v).is_some_and(|s| statuses.contains(&s.as_str())))
-            .cloned()
-            .collect();
-        defs.insert(name.to_string(), json!({ "oneOf": one_of }));
-    }
-    let mut properties = serde_json::Map::new();
-    for item in spec.items() {
-        let def = match item.kind() {
-            ItemKind::Task => "TaskState",
-            ItemKind::Field(_) => "FieldState",
-            ItemKind::SignOff { .. } => "SignOffState",
-        };
-        let mut prop = json!({ "$ref": format!("#/$defs/{def}") });
-        prop["description"] = J::String(item.text().to_string());
-        properties.insert(item.id().to_string(), prop);
-    }
-    let required: Vec<J> = spec
-        .items()
-        .iter()
-        .map(|i| J::String(i.id().to_string()))
-        .collect();
-    if let Some(d) = schema.get_mut("$defs").and_then(J::as_object_mut) {
-        d.extend(defs);
-    }
-    schema["title"] = J::String(format!("State of checklist `{}`", spec.id()));
-    schema["properties"]["items"] = json!({
-        "type": "object",
-        "properties": properties,
-        "required": required,
-        "additionalProperties": false,
-    });
-    schema["properties"]["checklist"]["properties"]["id"]["const"] =
-        J::String(spec.id().to_string());
-    schema
 }

@@ -1,8 +1,4 @@
-//! Persistence: a small [`Store`] trait and the embedded default, [`FileStore`].
-//!
-//! A save names the revision it was based on; the store refuses it with
-//! [`StoreError::Conflict`] when the stored document has moved on, so two writers never
-//! lose each other's update. [`FileStore`] writes atomically (temp file in the same
+//! The embedded default store: one JSON file, written atomically (temp file in the same
 //! directory, fsync, rename, fsync of the directory) under an advisory lock, so a crash
 //! leaves either the old or the new document, never a torn one.
 
@@ -13,70 +9,25 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
+use super::{Decision, Outcome, Step, Store, StoreError, run_change};
 use crate::clock::{Clock, SystemClock};
-use crate::document::{Document, LoadLimits, Loaded, StateError};
+use crate::document::{Document, LoadLimits, Loaded, StateError, json_error};
 use crate::spec::Spec;
 use crate::state::State;
-
-/// Why loading or saving failed.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum StoreError {
-    /// The storage could not be read or written.
-    #[error("{what} `{path}`: {source}")]
-    Io {
-        /// What was being done.
-        what: &'static str,
-        /// The path.
-        path: String,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// The stored document does not load.
-    #[error("`{path}`: {source}")]
-    State {
-        /// The path.
-        path: String,
-        /// Why.
-        source: StateError,
-    },
-    /// Someone else saved since this state was loaded; nothing was written.
-    #[error(
-        "`{path}` changed since it was read (revision {found}, expected {}); nothing was written",
-        expected.map_or("none".to_string(), |r| r.to_string())
-    )]
-    Conflict {
-        /// The path.
-        path: String,
-        /// The revision the save was based on (`None`: a new file).
-        expected: Option<u64>,
-        /// The revision found.
-        found: u64,
-    },
-}
-
-/// Where state documents live. Implement it to keep state in a database; the rest of the
-/// library only talks to this trait.
-pub trait Store {
-    /// The stored document, or `None` when nothing has been stored yet.
-    fn load_document(&self) -> Result<Option<Document>, StoreError>;
-
-    /// Stores `state` if the stored revision is still `expected` (`None`: nothing
-    /// stored yet); otherwise fails with [`StoreError::Conflict`] and writes nothing.
-    fn save_state(&self, state: &State<'_>, expected: Option<u64>) -> Result<(), StoreError>;
-}
 
 /// The default store: one JSON file.
 ///
 /// ```
-/// use checklist_core::{Actor, Spec, State, store::FileStore};
+/// use std::sync::Arc;
+/// use checklist_core::{Actor, Spec, Store, store::FileStore};
 /// let dir = std::env::temp_dir().join(format!("checklist-doc-{}", std::process::id()));
 /// std::fs::create_dir_all(&dir)?;
 /// let store = FileStore::new(dir.join("state.json"));
-/// let spec = Spec::parse("- [ ] a\n- [ ] b\n")?;
+/// let spec = Arc::new(Spec::parse("- [ ] a\n- [ ] b\n")?);
+/// let a = spec.index_of("a").unwrap();
 ///
 /// // Load (nothing yet: a fresh state), change, save; all under the file's lock.
-/// store.update(&spec, |state| state.complete(spec.index_of("a").unwrap(), &Actor::new("ann")))?;
+/// store.update(&spec, |state| state.complete(a, &Actor::new("ann")))?;
 /// let loaded = store.load(&spec)?;
 /// assert_eq!(loaded.state.revision(), 1);
 /// # std::fs::remove_dir_all(&dir)?;
@@ -95,17 +46,6 @@ impl std::fmt::Debug for FileStore {
             .field("path", &self.path)
             .finish_non_exhaustive()
     }
-}
-
-/// Why [`FileStore::update`] failed.
-#[derive(Debug, thiserror::Error)]
-pub enum UpdateError<E> {
-    /// Loading or saving failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// The change itself was refused; nothing was written.
-    #[error(transparent)]
-    Refused(E),
 }
 
 #[derive(Deserialize)]
@@ -145,7 +85,7 @@ impl FileStore {
     fn io(&self, what: &'static str, source: std::io::Error) -> StoreError {
         StoreError::Io {
             what,
-            path: self.path.display().to_string(),
+            location: self.location(),
             source,
         }
     }
@@ -198,48 +138,37 @@ impl FileStore {
 
     fn state_error(&self, source: StateError) -> StoreError {
         StoreError::State {
-            path: self.path.display().to_string(),
+            location: self.location(),
             source,
         }
     }
 
-    /// Loads the state for `spec` (a fresh one when the file does not exist yet).
-    pub fn load<'s>(&self, spec: &'s Spec) -> Result<Loaded<'s>, StoreError> {
-        let doc = self.load_document()?;
-        self.state_from(spec, doc)
-    }
-
-    fn state_from<'s>(
-        &self,
-        spec: &'s Spec,
-        doc: Option<Document>,
-    ) -> Result<Loaded<'s>, StoreError> {
-        let loaded = match doc {
-            None => Loaded {
-                state: State::new(spec),
-                migration: None,
-            },
-            // The clock goes in before the load: a migration stamps its events with it.
-            Some(doc) => State::from_document_with_clock(spec, doc, self.clock.clone())
-                .map_err(|e| self.state_error(e))?,
+    fn state_from(&self, spec: &Arc<Spec>, doc: Option<Document>) -> Result<Loaded, StoreError> {
+        let Some(doc) = doc else {
+            return Ok(Loaded::fresh(
+                State::new(spec.clone()).with_clock(self.clock.clone()),
+            ));
         };
-        Ok(Loaded {
-            state: loaded.state.with_clock(self.clock.clone()),
-            migration: loaded.migration,
-        })
+        // The clock goes in before the load: a migration stamps its events with it.
+        State::from_document_with_clock(spec.clone(), doc, self.clock.clone())
+            .map_err(|e| self.state_error(e))
     }
 
-    /// Saves `state`, which was loaded at revision `based_on` (`None`: a new file).
-    pub fn save(&self, state: &State<'_>, based_on: Option<u64>) -> Result<(), StoreError> {
-        let _lock = self.lock()?;
-        self.save_locked(state, based_on)
+    /// The stored document, or `None` when the file does not exist yet.
+    pub fn load_document(&self) -> Result<Option<Document>, StoreError> {
+        let Some(text) = self.read()? else {
+            return Ok(None);
+        };
+        Document::from_json(&text, &self.limits)
+            .map(Some)
+            .map_err(|e| self.state_error(e))
     }
 
-    fn save_locked(&self, state: &State<'_>, based_on: Option<u64>) -> Result<(), StoreError> {
+    fn save_locked(&self, state: &State, based_on: Option<u64>) -> Result<(), StoreError> {
         let found = self.stored_revision()?;
         if found != based_on {
             return Err(StoreError::Conflict {
-                path: self.path.display().to_string(),
+                location: self.location(),
                 expected: based_on,
                 found: found.unwrap_or(0),
             });
@@ -263,26 +192,6 @@ impl FileStore {
                 }
             }
         }
-    }
-
-    /// Loads, applies `change` and saves, holding the file's lock throughout, so
-    /// concurrent updates from other processes are serialized rather than refused.
-    /// When `change` fails nothing is written.
-    pub fn update<'s, T, E>(
-        &self,
-        spec: &'s Spec,
-        change: impl FnOnce(&mut State<'s>) -> Result<T, E>,
-    ) -> Result<T, UpdateError<E>> {
-        let _lock = self.lock()?;
-        let doc = self.load_document()?;
-        let before = doc.as_ref().map(|d| d.revision);
-        let Loaded { mut state, .. } = self.state_from(spec, doc)?;
-        let before_revision = state.revision();
-        let out = change(&mut state).map_err(UpdateError::Refused)?;
-        if state.revision() != before_revision || before.is_none() {
-            self.save_locked(&state, before)?;
-        }
-        Ok(out)
     }
 
     fn write_atomically(&self, bytes: &[u8]) -> Result<(), StoreError> {
@@ -343,25 +252,36 @@ fn temp_prefix(path: &Path) -> String {
     )
 }
 
-fn json_error(e: &serde_json::Error) -> StateError {
-    StateError::Json {
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
-    }
-}
-
 impl Store for FileStore {
-    fn load_document(&self) -> Result<Option<Document>, StoreError> {
-        let Some(text) = self.read()? else {
-            return Ok(None);
-        };
-        Document::from_json(&text, &self.limits)
-            .map(Some)
-            .map_err(|e| self.state_error(e))
+    fn location(&self) -> String {
+        self.path.display().to_string()
     }
 
-    fn save_state(&self, state: &State<'_>, expected: Option<u64>) -> Result<(), StoreError> {
-        self.save(state, expected)
+    fn load(&self, spec: &Arc<Spec>) -> Result<Loaded, StoreError> {
+        let doc = self.load_document()?;
+        self.state_from(spec, doc)
+    }
+
+    fn save(&self, state: &State, expected: Option<u64>) -> Result<(), StoreError> {
+        let _lock = self.lock()?;
+        self.save_locked(state, expected)
+    }
+
+    /// Holds the file's lock from the load to the save, so concurrent updates from
+    /// other processes are serialized rather than retried.
+    fn transact(
+        &self,
+        spec: &Arc<Spec>,
+        change: &mut dyn FnMut(&mut State) -> Decision,
+    ) -> Result<Outcome, StoreError> {
+        let _lock = self.lock()?;
+        let doc = self.load_document()?;
+        let loaded = self.state_from(spec, doc)?;
+        let (state, expected) = match run_change(loaded, change) {
+            Step::Finished(outcome) => return Ok(outcome),
+            Step::Save { state, expected } => (state, expected),
+        };
+        self.save_locked(&state, expected)?;
+        Ok(Outcome::Saved(state.revision()))
     }
 }

@@ -1,0 +1,124 @@
+//! The JSON shape of item states and events: which fields each status or action has.
+//!
+//! Item states and events are written as flat objects tagged by `status` or `action`.
+//! Their fields are listed once, in tables ([`item_state::fields`](super::item_state)
+//! and [`event::payload_fields`](super::event)); the readers check objects against them
+//! and the JSON Schema is built from them.
+
+use serde_json::{Map, Value as J, json};
+
+/// The type of a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ty {
+    /// A string.
+    Text,
+    /// An RFC 3339 time.
+    Time,
+    /// `"markdown"`: the item state is the box as written.
+    Origin,
+    /// A [`Waiver`](super::Waiver).
+    Waiver,
+    /// A [`Voided`](super::Voided).
+    Voided,
+    /// An event's `seq`.
+    Seq,
+}
+
+/// One field of an object.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Field {
+    pub(crate) name: &'static str,
+    pub(crate) ty: Ty,
+    /// Required. `by` and `at` next to an `origin` are required unless the origin is
+    /// given.
+    pub(crate) required: bool,
+}
+
+fn is_stamp(name: &str) -> bool {
+    name == "by" || name == "at"
+}
+
+/// Checks which fields an object has against `allowed`: none it does not list, all it
+/// requires. `present` lists every optional field of the raw reader and whether it was
+/// there; `what` names the object in messages (`an item that is `done``).
+pub(crate) fn check(what: &str, allowed: &[Field], present: &[(&str, bool)]) -> Result<(), String> {
+    if let Some((name, _)) = present
+        .iter()
+        .find(|(name, is)| *is && !allowed.iter().any(|f| f.name == *name))
+    {
+        return Err(format!(
+            "unknown field `{name}` for {what}, expected one of {}",
+            allowed
+                .iter()
+                .map(|f| format!("`{}`", f.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let has = |name: &str| present.iter().any(|(n, is)| *n == name && *is);
+    let from_markdown = has("origin");
+    if from_markdown && (has("by") || has("at")) {
+        return Err("an item state from the Markdown (`origin`) has no `by` or `at`".into());
+    }
+    // In the table's order, so the first missing one is named.
+    for f in allowed.iter().filter(|f| f.required) {
+        if !has(f.name) && !(is_stamp(f.name) && from_markdown) {
+            return Err(format!("missing field `{}`", f.name));
+        }
+    }
+    Ok(())
+}
+
+/// The JSON Schema of an object tagged `tag = value` with `common` fields (all required)
+/// and then `fields`.
+pub(crate) fn object_schema(
+    tag: &str,
+    value: &str,
+    common: &[(&str, J)],
+    fields: &[Field],
+    generator: &mut schemars::SchemaGenerator,
+) -> J {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for (name, schema) in common {
+        properties.insert((*name).into(), schema.clone());
+        required.push(J::String((*name).into()));
+    }
+    properties.insert(tag.into(), json!({ "const": value }));
+    required.push(J::String(tag.into()));
+    let has_origin = fields.iter().any(|f| f.ty == Ty::Origin);
+    for f in fields {
+        let schema = match f.ty {
+            Ty::Text => json!({ "type": "string" }),
+            Ty::Time => json!({ "type": "string", "format": "date-time" }),
+            Ty::Seq => json!({ "type": "integer", "format": "uint64", "minimum": 1 }),
+            Ty::Origin => json!({
+                "const": "markdown",
+                "description": "The state is the box as written in the Markdown: no one put it there, so it has no `by` or `at`."
+            }),
+            Ty::Waiver => generator.subschema_for::<super::Waiver>().to_value(),
+            Ty::Voided => generator.subschema_for::<super::Voided>().to_value(),
+        };
+        properties.insert(f.name.into(), schema);
+        if f.required && !(is_stamp(f.name) && has_origin) {
+            required.push(J::String(f.name.into()));
+        }
+    }
+    let mut schema = json!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false,
+    });
+    if has_origin {
+        // Either who and when, or the Markdown.
+        schema["oneOf"] = json!([
+            { "required": ["by", "at"], "not": { "required": ["origin"] } },
+            {
+                "required": ["origin"],
+                "not": { "anyOf": [{ "required": ["by"] }, { "required": ["at"] }] }
+            },
+        ]);
+    }
+    schema
+}
