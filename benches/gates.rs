@@ -7,12 +7,14 @@ mod common;
 use std::hint::black_box;
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use checklist::{GateIndex, Spec, State, Status};
 use common::{Limit, Row, Table};
 use criterion::{Criterion, Throughput};
 
 struct Fixture {
-    spec: Spec,
+    spec: Arc<Spec>,
 }
 
 impl Fixture {
@@ -32,7 +34,7 @@ impl Fixture {
 }
 
 /// The floor: read every item's status once.
-fn scan(state: &State<'_>) -> usize {
+fn scan(state: &State) -> usize {
     state
         .items()
         .iter()
@@ -40,7 +42,7 @@ fn scan(state: &State<'_>) -> usize {
         .count()
 }
 
-fn criterion_groups(c: &mut Criterion, f: &Fixture, fresh: &State<'_>, resolved: &State<'_>) {
+fn criterion_groups(c: &mut Criterion, f: &Fixture, fresh: &State, resolved: &State) {
     let complete = f.spec.gates()[0].index();
     let release = f.release();
     let mut g = c.benchmark_group("gates");
@@ -62,7 +64,7 @@ fn criterion_groups(c: &mut Criterion, f: &Fixture, fresh: &State<'_>, resolved:
     g.finish();
 }
 
-fn ratios(f: &Fixture, fresh: &State<'_>, resolved: &State<'_>) {
+fn ratios(f: &Fixture, fresh: &State, resolved: &State) {
     println!("gates: {}", common::machine());
     let n = f.spec.items().len();
     let complete = f.spec.gates()[0].index();

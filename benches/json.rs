@@ -7,9 +7,10 @@
 mod common;
 
 use std::hint::black_box;
+use std::sync::Arc;
 
 use checklist::chrono::{DateTime, NaiveDate, Utc};
-use checklist::{ItemState, Spec, State, verify_chain};
+use checklist::{Event, ItemState, Payload, Spec, State, verify_chain};
 use common::{Limit, Row, Table};
 use criterion::{Criterion, Throughput};
 use serde::{Deserialize, Serialize};
@@ -59,42 +60,113 @@ struct PlainEvent {
     from: String,
     to: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    value: Option<String>,
+    note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     evidence: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    waiver: Option<PlainWaiver>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     role: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    approver: Option<String>,
+    comment: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    expires: Option<NaiveDate>,
+    because: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     cause: Option<u64>,
     hash: String,
 }
 
-fn plain(state: &State<'_>) -> PlainDoc {
+#[derive(Serialize, Deserialize)]
+struct PlainWaiver {
+    approver: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    expires: Option<NaiveDate>,
+}
+
+/// The payload's fields as plain strings, in the document's shape.
+fn plain_event(e: &Event) -> PlainEvent {
+    let text = |t: &Option<std::sync::Arc<str>>| t.as_deref().map(str::to_string);
+    let mut p = PlainEvent {
+        seq: e.seq,
+        revision: e.revision,
+        at: e.at,
+        actor: e.actor.to_string(),
+        item: e.item.to_string(),
+        action: e.action().to_string(),
+        from: e.from.to_string(),
+        to: e.to.to_string(),
+        note: None,
+        evidence: None,
+        reason: None,
+        waiver: None,
+        value: None,
+        role: None,
+        comment: None,
+        because: None,
+        cause: None,
+        hash: e.hash.to_string(),
+    };
+    match &e.payload {
+        Payload::Complete { note, evidence } => {
+            p.note = text(note);
+            p.evidence = text(evidence);
+        }
+        Payload::Skip { reason, waiver } => {
+            p.reason = text(reason);
+            p.waiver = waiver.as_ref().map(|w| PlainWaiver {
+                approver: w.approver.to_string(),
+                expires: w.expires,
+            });
+        }
+        Payload::Block { reason } | Payload::Reopen { reason } | Payload::Reset { reason } => {
+            p.reason = Some(reason.to_string())
+        }
+        Payload::Revoke { reason } => p.reason = text(reason),
+        Payload::Fill { value } => p.value = Some(value.to_string()),
+        Payload::Approve { role, comment } => {
+            p.role = Some(role.to_string());
+            p.comment = text(comment);
+        }
+        Payload::Reject { role, comment } => {
+            p.role = Some(role.to_string());
+            p.comment = Some(comment.to_string());
+        }
+        Payload::Void {
+            because,
+            cause,
+            reason,
+        } => {
+            p.because = Some(because.to_string());
+            p.cause = *cause;
+            p.reason = Some(reason.to_string());
+        }
+        _ => {}
+    }
+    p
+}
+
+fn plain(state: &State) -> PlainDoc {
     let spec = state.spec();
     let items = spec
         .items()
         .iter()
         .map(|item| {
             let st = state.item(item.index());
-            let (at, note, value, role) = match st {
-                ItemState::Done { at, note, .. } => (Some(*at), note.clone(), None, None),
-                ItemState::NotApplicable { at, reason, .. } => {
-                    (Some(*at), reason.clone(), None, None)
+            let text = |t: &Option<std::sync::Arc<str>>| t.as_deref().map(str::to_string);
+            let at = st.at();
+            let (note, value, role) = match st {
+                ItemState::Done { note, .. } => (text(note), None, None),
+                ItemState::NotApplicable { reason, .. } => (text(reason), None, None),
+                ItemState::Blocked { reason, .. } => (Some(reason.to_string()), None, None),
+                ItemState::Filled { value, .. } => (None, Some(value.to_string()), None),
+                ItemState::Approved { role, comment, .. } => {
+                    (text(comment), None, Some(role.to_string()))
                 }
-                ItemState::Blocked { at, reason, .. } => {
-                    (Some(*at), Some(reason.clone()), None, None)
-                }
-                ItemState::Filled { at, value, .. } => (Some(*at), None, Some(value.clone()), None),
-                ItemState::Approved {
-                    at, role, comment, ..
-                } => (Some(*at), comment.clone(), None, Some(role.clone())),
-                _ => (None, None, None, None),
+                _ => (None, None, None),
             };
             PlainItem {
                 id: item.id().to_string(),
@@ -107,30 +179,9 @@ fn plain(state: &State<'_>) -> PlainDoc {
             }
         })
         .collect();
-    let events = state
-        .events()
-        .iter()
-        .map(|e| PlainEvent {
-            seq: e.seq,
-            revision: e.revision,
-            at: e.at,
-            actor: e.actor.clone(),
-            item: e.item.clone(),
-            action: e.action.to_string(),
-            from: e.from.to_string(),
-            to: e.to.to_string(),
-            reason: e.reason.clone(),
-            value: e.value.clone(),
-            evidence: e.evidence.clone(),
-            role: e.role.clone(),
-            approver: e.approver.clone(),
-            expires: e.expires,
-            cause: e.cause,
-            hash: e.hash.clone(),
-        })
-        .collect();
+    let events = state.events().iter().map(plain_event).collect();
     PlainDoc {
-        format: "checklist-state/1".into(),
+        format: "checklist-state/2".into(),
         checklist: PlainRef {
             id: spec.id().into(),
             version: spec.version().map(str::to_string),
@@ -149,12 +200,12 @@ fn plain_json(doc: &PlainDoc) -> String {
 }
 
 struct Fixture {
-    spec: Spec,
+    spec: std::sync::Arc<Spec>,
 }
 
 fn criterion_groups(
     c: &mut Criterion,
-    state: &State<'_>,
+    state: &State,
     json: &str,
     plain: &PlainDoc,
     plain_json: &str,
@@ -208,8 +259,8 @@ fn main() {
 }
 
 fn ratios(
-    spec: &Spec,
-    state: &State<'_>,
+    spec: &Arc<Spec>,
+    state: &State,
     json: &str,
     plain: &PlainDoc,
     plain_json: &str,

@@ -6,6 +6,7 @@
 mod common;
 
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use checklist::chrono::NaiveDate;
@@ -59,7 +60,7 @@ const FIELD_IDS: [&str; 3] = [
     "deployment-date/deployed-by",
 ];
 
-fn signoff_ids(spec: &Spec) -> Vec<String> {
+fn signoff_ids(spec: &Arc<Spec>) -> Vec<String> {
     spec.signoffs()
         .iter()
         .map(|&s| spec.item(s).id().to_string())
@@ -76,18 +77,18 @@ fn approver() -> Actor {
 }
 
 /// A state of the seed where everything but the sign-offs is resolved.
-fn ready_to_sign() -> State<'static> {
+fn ready_to_sign() -> State {
     common::resolve_without_signoffs(Seed::spec())
 }
 
-fn typed(state: State<'static>) -> TypedState<Seed> {
+fn typed(state: State) -> TypedState<Seed> {
     TypedState::from_state(state).expect("a state of the seed")
 }
 
 /// A copy of `state` that has made one (untimed) transition since: a cloned log has no
 /// spare capacity, so its first append copies the whole log, which is not what a
 /// transition costs in steady state.
-fn warm(state: &State<'static>) -> State<'static> {
+fn warm(state: &State) -> State {
     let mut s = state.clone();
     let field = s.spec().index_of(FIELD_IDS[2]).expect("an id of the seed");
     s.fill(field, &Actor::new("setup"), "setup").expect("fill");
@@ -96,8 +97,8 @@ fn warm(state: &State<'static>) -> State<'static> {
 
 /// The six workloads: (name, transitions per batch, run over fresh copies).
 struct Workloads {
-    fresh: State<'static>,
-    ready: State<'static>,
+    fresh: State,
+    ready: State,
     tasks: Vec<checklist::typed::Task<Seed>>,
     ids: Vec<String>,
     signoffs: Vec<String>,
@@ -124,8 +125,8 @@ impl Workloads {
         }
     }
 
-    fn id_complete(&self, s: &mut State<'static>) {
-        let spec = s.spec();
+    fn id_complete(&self, s: &mut State) {
+        let spec = s.spec().clone();
         for id in &self.ids {
             let i = spec.index_of(id).expect("an id of the seed");
             s.complete(i, &self.ci).expect("complete");
@@ -140,8 +141,8 @@ impl Workloads {
         s.fill(d.deployed_by, &self.ci, "ci-bot").expect("fill");
     }
 
-    fn id_fill(&self, s: &mut State<'static>) {
-        let spec = s.spec();
+    fn id_fill(&self, s: &mut State) {
+        let spec = s.spec().clone();
         for (id, value) in FIELD_IDS.iter().zip(["2026-12-01", "2026-12-01", "ci-bot"]) {
             let i = spec.index_of(id).expect("an id of the seed");
             s.fill(i, &self.ci, value).expect("fill");
@@ -160,8 +161,8 @@ impl Workloads {
         }
     }
 
-    fn id_approve(&self, s: &mut State<'static>) {
-        let spec = s.spec();
+    fn id_approve(&self, s: &mut State) {
+        let spec = s.spec().clone();
         for id in &self.signoffs {
             let i = spec.index_of(id).expect("an id of the seed");
             s.approve(i, &self.ana, None).expect("approve");
@@ -233,7 +234,7 @@ fn criterion_groups(c: &mut Criterion, w: &Workloads) {
 
 /// The events one workload appends, as the exact bytes SHA-256 hashes for each: hashing
 /// them is the floor of what those transitions can cost.
-fn appended(make: impl Fn() -> State<'static>, run: impl Fn(&mut State<'static>)) -> Vec<Vec<u8>> {
+fn appended(make: impl Fn() -> State, run: impl Fn(&mut State)) -> Vec<Vec<u8>> {
     let mut s = make();
     let before = s.events().len();
     run(&mut s);
@@ -241,7 +242,7 @@ fn appended(make: impl Fn() -> State<'static>, run: impl Fn(&mut State<'static>)
     (before..events.len())
         .map(|i| {
             let previous = if i == 0 {
-                checklist::state::GENESIS_HASH
+                &checklist::EventHash::GENESIS
             } else {
                 &events[i - 1].hash
             };

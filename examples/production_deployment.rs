@@ -4,17 +4,21 @@
 //! cargo run --example production_deployment [OUTPUT_DIR]
 //! ```
 //!
-//! It refuses to deploy until the `deploy` gate passes, records who did what, and writes
-//! the state (JSON) and its JSON Schema to OUTPUT_DIR (default `target/checklist-demo/`).
-//! The checklist is compiled into typed Rust by `checklist!`: the items named below are
-//! checked by the compiler against the Markdown.
+//! It refuses to deploy until the `deploy` gate passes, records who did what, and keeps
+//! the state in a store (`OUTPUT_DIR/state.json`, default `target/checklist-demo/`): every
+//! group of changes below is one transaction, saved atomically with a conflict check, as
+//! a tool that several people and CI jobs run at once must. It also writes the state's
+//! JSON Schema there. The checklist is compiled into typed Rust by `checklist!`: the
+//! items named below are checked by the compiler against the Markdown.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use checklist::chrono::NaiveDate;
 use checklist::typed::TypedState;
-use checklist::{Actor, GateReport, ItemKind, State, checklist};
+use checklist::{
+    Actor, FileStore, GateReport, ItemKind, Request, Store, TransitionError, checklist,
+};
 
 checklist!(
     /// Our production deployment process.
@@ -37,7 +41,16 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .map_or_else(|| PathBuf::from("target/checklist-demo"), PathBuf::from);
     let items = Deploy::items();
     let deploy = Deploy::gates().deploy;
-    let mut run = Deploy::new_state();
+
+    // A new run each time the example runs: the previous one's state goes.
+    std::fs::create_dir_all(&out_dir)?;
+    let state_path = out_dir.join("state.json");
+    if state_path.exists() {
+        std::fs::remove_file(&state_path)?;
+    }
+    // The one line that decides where the state lives; everything else talks to `Store`.
+    let store = FileStore::new(&state_path);
+    let (run, _) = TypedState::<Deploy>::load(&store)?;
 
     println!(
         "== {} ==",
@@ -47,19 +60,23 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("\nBefore anyone starts, the `deploy` gate fails:");
     print_unmet(&report, &run, 1);
 
-    // The tech lead cannot sign yet: the sign-off covers the whole deploy gate.
+    // The tech lead cannot sign yet: the sign-off covers the whole deploy gate. The
+    // refused change writes nothing.
     let tara = Actor::new("tara").with_role("technical-lead");
-    if let Err(e) = run.approve(items.sign_off.technical_lead_approval, &tara, None) {
+    let early = TypedState::<Deploy>::update(&store, |run| {
+        run.approve(items.sign_off.technical_lead_approval, &tara, None)
+    });
+    if let Err(checklist::UpdateError::Refused(e)) = early {
         println!(
             "\nAn early sign-off is refused:\n  {e}\n  help: {}",
             e.help()
         );
     }
 
-    // CI completes what it can check itself, with evidence.
+    // CI completes what it can check itself, with evidence, in one transaction.
     let ci = Actor::new("ci-bot");
     let evidence = Some("https://ci.example.com/runs/4711");
-    for task in [
+    let ci_tasks = [
         items
             .pre_deployment
             .code_quality
@@ -86,74 +103,96 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             .infrastructure
             .ci_cd_pipeline
             .security_scanning_in_pipeline,
-    ] {
-        run.complete_with(task, &ci, Some("checked by the pipeline"), evidence)?;
-    }
+    ];
+    TypedState::<Deploy>::update(&store, |run| {
+        for task in ci_tasks {
+            run.complete_with(task, &ci, Some("checked by the pipeline"), evidence)?;
+        }
+        Ok::<_, TransitionError>(())
+    })?;
     println!("\nci-bot completed 8 automated checks with evidence.");
 
     // Optional items that do not apply to this release.
     let ops = Actor::new("olga").with_role("operations-team");
-    run.skip(
-        items.infrastructure.database.read_replicas_configured,
-        &ops,
-        Some("single primary is enough for current load"),
-    )?;
-    run.skip(
-        items
-            .infrastructure
-            .monitoring_observability
-            .distributed_tracing_enabled,
-        &ops,
-        Some("one service, no cross-service calls"),
-    )?;
-    run.skip(
-        items.security_hardening.network_security.vpc_configured,
-        &ops,
-        Some("runs in the provider's managed network"),
-    )?;
-    run.skip(
-        items.security_hardening.compliance.gdpr_compliance_verified,
-        &ops,
-        Some("no personal data processed"),
-    )?;
+    TypedState::<Deploy>::update(&store, |run| {
+        run.skip(
+            items.infrastructure.database.read_replicas_configured,
+            &ops,
+            Some("single primary is enough for current load"),
+        )?;
+        run.skip(
+            items
+                .infrastructure
+                .monitoring_observability
+                .distributed_tracing_enabled,
+            &ops,
+            Some("one service, no cross-service calls"),
+        )?;
+        run.skip(
+            items.security_hardening.network_security.vpc_configured,
+            &ops,
+            Some("runs in the provider's managed network"),
+        )?;
+        run.skip(
+            items.security_hardening.compliance.gdpr_compliance_verified,
+            &ops,
+            Some("no personal data processed"),
+        )
+    })?;
 
-    // The people responsible tick the remaining manual items of the gate.
+    // The people responsible tick the remaining manual items of the gate. The loop walks
+    // the gate's items by index, so it changes them through `apply`: the same checked
+    // transitions, without the compile-time kind check (the loop checks the kind).
     let spec = Deploy::spec();
     let gate_items = spec.gate(deploy.index()).items().to_vec();
-    let mut manual = 0;
-    for index in gate_items {
-        let item = spec.item(index);
-        if item.kind() == &ItemKind::Task && run.item(index).status() == checklist::Status::Pending
-        {
-            let who = Actor::new(owner_of(item.id()));
-            run_state(&mut run).complete(index, &who)?;
-            manual += 1;
+    let manual = TypedState::<Deploy>::update(&store, |run| {
+        let mut manual = 0;
+        for &index in &gate_items {
+            let item = spec.item(index);
+            if item.kind() == &ItemKind::Task
+                && run.item(index).status() == checklist::Status::Pending
+            {
+                let who = Actor::new(owner_of(item.id()));
+                let done = Request::Complete {
+                    note: None,
+                    evidence: None,
+                };
+                run.apply(index, &who, done)?;
+                manual += 1;
+            }
         }
-    }
+        Ok::<_, TransitionError>(manual)
+    })?;
     println!("{manual} manual items completed by their owners.");
 
     // A date field takes a NaiveDate: passing a string would not compile.
     let date = NaiveDate::from_ymd_opt(2026, 12, 1).ok_or("bad date")?;
-    run.fill(items.deployment_date.scheduled_date, &ops, date)?;
+    TypedState::<Deploy>::update(&store, |run| {
+        run.fill(items.deployment_date.scheduled_date, &ops, date)
+    })?;
 
     // Every sign-off by someone holding its role.
-    run.approve(
-        items.sign_off.technical_lead_approval,
-        &tara,
-        Some("reviewed the rollout plan"),
-    )?;
-    run.approve(
-        items.sign_off.security_team_approval,
-        &Actor::new("sam").with_role("security-team"),
-        None,
-    )?;
-    run.approve(items.sign_off.operations_team_approval, &ops, None)?;
-    run.approve(
-        items.sign_off.product_owner_approval,
-        &Actor::new("pia").with_role("product-owner"),
-        Some("go"),
-    )?;
+    TypedState::<Deploy>::update(&store, |run| {
+        run.approve(
+            items.sign_off.technical_lead_approval,
+            &tara,
+            Some("reviewed the rollout plan"),
+        )?;
+        run.approve(
+            items.sign_off.security_team_approval,
+            &Actor::new("sam").with_role("security-team"),
+            None,
+        )?;
+        run.approve(items.sign_off.operations_team_approval, &ops, None)?;
+        run.approve(
+            items.sign_off.product_owner_approval,
+            &Actor::new("pia").with_role("product-owner"),
+            Some("go"),
+        )
+    })?;
 
+    // What the store holds now, loaded and verified as any later reader would.
+    let (run, _) = TypedState::<Deploy>::load(&store)?;
     let report = run.evaluate(deploy);
     println!(
         "\nThe `deploy` gate {}: {} of {} items resolved.",
@@ -175,15 +214,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         complete.unmet.len()
     );
 
-    std::fs::create_dir_all(&out_dir)?;
-    let state_path = out_dir.join("state.json");
     let schema_path = out_dir.join("state.schema.json");
-    std::fs::write(&state_path, run.to_json())?;
     let schema = schemars::schema_for!(TypedState<Deploy>);
     std::fs::write(&schema_path, serde_json::to_string_pretty(&schema)? + "\n")?;
     println!(
-        "\nWrote {} ({} events, revision {}) and {}.",
-        state_path.display(),
+        "\nSaved {} ({} events, revision {}) and wrote {}.",
+        store.location(),
         run.events().len(),
         run.revision(),
         schema_path.display()
@@ -214,13 +250,6 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let total = run.progress();
     println!("  {:<36} {:>5.1}%", "Overall", total.percent());
     Ok(())
-}
-
-/// The untyped state, for the loop that walks the gate's items by index.
-fn run_state(run: &mut TypedState<Deploy>) -> &mut State<'static> {
-    // `TypedState` derefs to `State` read-only; writes by index go through the same
-    // transitions, just without the compile-time kind check (the loop checked the kind).
-    run.state_mut()
 }
 
 /// Who owns an item, by its section.

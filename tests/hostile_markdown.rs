@@ -196,7 +196,7 @@ fn crlf_and_lone_cr_line_endings_give_the_same_items_and_lines() {
     for eol in ["\n", "\r\n", "\r"] {
         let src = lf.replace('\n', eol);
         let spec = ok(&src, &opts()).spec;
-        let mut state = State::new(&spec);
+        let mut state = State::new(spec.clone());
         // Children before their parent, steps in order.
         for id in ["s/a/child", "s/a", "u/one", "u/two"] {
             let item = spec.index_of(id).unwrap();
@@ -226,7 +226,7 @@ fn nul_bytes_are_replaced_not_trusted() {
     assert_eq!(parsed.spec.id(), "t");
     assert!(parsed.warnings.is_empty());
     // The renderer splices into the raw source, NULs and all; it reads back the same.
-    let mut state = State::new(&parsed.spec);
+    let mut state = State::new(parsed.spec.clone());
     for item in parsed.spec.items() {
         state.complete(item.index(), &Actor::new("a\0b")).unwrap();
     }
@@ -302,7 +302,7 @@ fn deep_nested_tasks_parse_evaluate_and_render_without_recursion() {
     assert_eq!(deepest.id().split('/').count(), 1_000);
     assert!(deepest.id().starts_with("t0/t1/t2/"));
     on_small_stack(|| {
-        let mut state = State::new(&spec);
+        let mut state = State::new(spec.clone());
         let ann = Actor::new("ann");
         let top = spec.items()[0].index();
         assert!(state.complete(top, &ann).is_err(), "children are open");
@@ -895,7 +895,7 @@ fn rendering_hostile_reasons_and_values_parses_back_to_the_same_ids() {
         "+++\nid = \"evil\"\n+++",
         "| a | b |\n|---|---|",
     ];
-    let mut state = State::new(&spec);
+    let mut state = State::new(spec.clone());
     let items: Vec<_> = spec.items().iter().map(|i| i.index()).collect();
     let mut n = 0;
     let mut next = || {

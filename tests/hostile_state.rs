@@ -24,23 +24,25 @@ const SMALL: &str = "\
 - [ ] Lead Approval: ____
 ";
 
-fn spec() -> Spec {
-    parse(SMALL, &ParseOptions::new("release.md"))
-        .unwrap_or_else(|e| panic!("{e}"))
-        .spec
+fn spec() -> Arc<Spec> {
+    Arc::new(
+        parse(SMALL, &ParseOptions::new("release.md"))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .spec,
+    )
 }
 
-fn fresh(spec: &Spec) -> State<'_> {
+fn fresh(spec: &Arc<Spec>) -> State {
     let start = Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap();
-    State::new(spec).with_clock(Arc::new(FixedClock::stepping(start, Duration::seconds(1))))
+    State::new(spec.clone()).with_clock(Arc::new(FixedClock::stepping(start, Duration::seconds(1))))
 }
 
-fn ix(spec: &Spec, id: &str) -> checklist::ItemIndex {
+fn ix(spec: &Arc<Spec>, id: &str) -> checklist::ItemIndex {
     spec.index_of(id).unwrap_or_else(|| panic!("no item {id}"))
 }
 
 /// Five events, five revisions.
-fn worked(spec: &Spec) -> State<'_> {
+fn worked(spec: &Arc<Spec>) -> State {
     let mut s = fresh(spec);
     s.complete(ix(spec, "build-passes"), &Actor::new("ann"))
         .unwrap();
@@ -64,24 +66,36 @@ fn worked(spec: &Spec) -> State<'_> {
     s
 }
 
+/// An error and its causes, as a tool prints them.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
 /// Re-hashes the whole log from the genesis hash, as a forger with the algorithm would.
 fn rehash(events: &mut [Event]) {
-    let mut previous = checklist::state::GENESIS_HASH.to_string();
+    let mut previous = checklist::EventHash::GENESIS;
     for e in events {
         e.hash = e.compute_hash(&previous);
-        previous.clone_from(&e.hash);
+        previous = e.hash;
     }
 }
 
 /// The document of `state` with its log replaced (the stored revision follows the log).
-fn with_events(state: &State<'_>, events: Vec<Event>) -> String {
+fn with_events(state: &State, events: Vec<Event>) -> String {
     let mut doc = state.to_document();
     doc.revision = events.last().map_or(0, |e| e.revision);
     doc.events = events;
     serde_json::to_string_pretty(&doc).unwrap()
 }
 
-fn load_err(spec: &Spec, json: &str) -> StateError {
+fn load_err(spec: &Arc<Spec>, json: &str) -> StateError {
     match State::from_json(spec, json) {
         Ok(_) => panic!("expected the document to be refused"),
         Err(e) => {
@@ -92,7 +106,7 @@ fn load_err(spec: &Spec, json: &str) -> StateError {
     }
 }
 
-fn json_err(spec: &Spec, json: &str) -> (usize, usize, String) {
+fn json_err(spec: &Arc<Spec>, json: &str) -> (usize, usize, String) {
     match load_err(spec, json) {
         StateError::Json {
             line,
@@ -339,23 +353,24 @@ fn unknown_fields_are_refused_everywhere() {
 fn a_wrong_format_version_is_refused_by_name() {
     let spec = spec();
     let json = worked(&spec).to_json();
+    // Format 2 is written; format 1 is still read; anything else is refused by name.
     for found in [
-        "checklist-state/2",
+        "checklist-state/3",
         "checklist-state/0",
         "",
-        "CHECKLIST-STATE/1",
-        "checklist-state/1 ",
+        "CHECKLIST-STATE/2",
+        "checklist-state/2 ",
     ] {
-        let text = json.replacen("\"checklist-state/1\"", &format!("\"{found}\""), 1);
+        let text = json.replacen("\"checklist-state/2\"", &format!("\"{found}\""), 1);
         match load_err(&spec, &text) {
             StateError::Format { found: f } => assert_eq!(f, found),
             other => panic!("{found:?}: {other:?}"),
         }
     }
     // Not a string at all, or missing: the document's shape is wrong.
-    let text = json.replacen("\"checklist-state/1\"", "2", 1);
+    let text = json.replacen("\"checklist-state/2\"", "2", 1);
     assert!(json_err(&spec, &text).2.contains("invalid type"));
-    let text = json.replacen("\"format\": \"checklist-state/1\",", "", 1);
+    let text = json.replacen("\"format\": \"checklist-state/2\",", "", 1);
     assert!(json_err(&spec, &text).2.contains("missing field `format`"));
 }
 
@@ -658,12 +673,14 @@ fn ids_that_do_not_exist_in_the_spec_are_refused() {
 fn a_migrated_log_may_name_orphans_but_nothing_else() {
     // v1 has an item that v2 drops; the log keeps v1's event for it, the document keeps
     // its state under `orphans`.
-    let v1 = parse(
-        &SMALL.replace("- [ ] Tests pass\n", "- [ ] Tests pass\n- [ ] Old check\n"),
-        &ParseOptions::new("release.md"),
-    )
-    .unwrap()
-    .spec;
+    let v1 = Arc::new(
+        parse(
+            &SMALL.replace("- [ ] Tests pass\n", "- [ ] Tests pass\n- [ ] Old check\n"),
+            &ParseOptions::new("release.md"),
+        )
+        .unwrap()
+        .spec,
+    );
     let v2 = spec();
     let mut old = fresh(&v1);
     old.complete(ix(&v1, "build-passes"), &Actor::new("ann"))
@@ -701,7 +718,7 @@ fn a_migrated_log_may_name_orphans_but_nothing_else() {
 // --- size ------------------------------------------------------------------------------
 
 /// A valid document whose block reason (in the log and in the item map) is `len` bytes.
-fn with_long_reason(spec: &Spec, len: usize) -> String {
+fn with_long_reason(spec: &Arc<Spec>, len: usize) -> String {
     let mut state = fresh(spec);
     let reason = "r".repeat(len);
     state
@@ -737,7 +754,7 @@ fn check_long_string(len: usize) {
     };
     let loaded = State::from_json_with_limits(&spec, &json, &limits).unwrap();
     assert_eq!(
-        loaded.state.events()[0].reason.as_deref().map(str::len),
+        loaded.state.events()[0].payload.words().map(str::len),
         Some(len)
     );
 }
@@ -757,7 +774,15 @@ fn a_100_mb_string_is_refused_and_loads_with_raised_limits() {
 fn each_load_limit_has_its_own_error_and_raising_it_loads() {
     let spec = spec();
     let json = worked(&spec).to_json();
-    let longest = "sha256:".len() + 64; // the hashes are the longest texts here
+    // The longest text: an item id, an actor, a reason or a value.
+    let doc = checklist::Document::from_json(&json, &LoadLimits::default()).unwrap();
+    let longest = doc
+        .items
+        .keys()
+        .map(String::len)
+        .chain(doc.events.iter().flat_map(|e| e.texts().map(str::len)))
+        .max()
+        .unwrap();
     let cases = [
         (
             "max_bytes",
@@ -788,7 +813,7 @@ fn each_load_limit_has_its_own_error_and_raising_it_loads() {
         (
             "max_text_bytes",
             LoadLimits {
-                max_text_bytes: 16,
+                max_text_bytes: longest - 1,
                 ..LoadLimits::default()
             },
             LoadLimits {
@@ -796,7 +821,7 @@ fn each_load_limit_has_its_own_error_and_raising_it_loads() {
                 ..LoadLimits::default()
             },
             longest,
-            16,
+            longest - 1,
         ),
     ];
     for (name, low, high, size, value) in cases {
@@ -855,7 +880,7 @@ fn a_state_file_over_max_bytes_is_refused_before_it_is_read() {
             s.complete(ix(&spec, "build-passes"), &Actor::new("ann"))
         })
         .unwrap_err();
-    assert!(err.to_string().contains("LoadLimits::max_bytes"), "{err}");
+    assert!(chain(&err).contains("LoadLimits::max_bytes"), "{err}");
     assert!(matches!(
         store.save(&fresh(&spec), None),
         Err(StoreError::State {
@@ -885,7 +910,7 @@ fn a_state_file_over_max_bytes_is_refused_before_it_is_read() {
                     limit: 1_000,
                     ..
                 },
-            path: p,
+            location: p,
         }) => {
             assert_eq!(size, json.len());
             assert!(p.ends_with("state.json"));

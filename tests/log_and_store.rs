@@ -9,8 +9,8 @@ use std::time::{Duration as StdDuration, Instant};
 
 use checklist::clock::FixedClock;
 use checklist::{
-    Action, Actor, ChainError, FileStore, ItemState, ParseOptions, Spec, State, StateError, Status,
-    StoreError, UpdateError, parse, verify_chain,
+    Action, Actor, ChainError, FileStore, ItemState, Origin, ParseOptions, Payload, Spec, State,
+    StateError, Status, Store, StoreError, UpdateError, parse, verify_chain,
 };
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
@@ -22,14 +22,14 @@ fn clock() -> Arc<FixedClock> {
     Arc::new(FixedClock::stepping(start(), Duration::seconds(1)))
 }
 
-fn spec_of(md: &str) -> Spec {
+fn spec_of(md: &str) -> Arc<Spec> {
     let parsed = parse(md, &ParseOptions::new("test.md")).unwrap_or_else(|e| panic!("{e}"));
     assert!(parsed.warnings.is_empty(), "{}", parsed.render_warnings());
-    parsed.spec
+    Arc::new(parsed.spec)
 }
 
-fn fresh(spec: &Spec) -> State<'_> {
-    State::new(spec).with_clock(clock())
+fn fresh(spec: &Arc<Spec>) -> State {
+    State::new(spec.clone()).with_clock(clock())
 }
 
 const SMALL: &str = "\
@@ -43,7 +43,7 @@ const SMALL: &str = "\
 ";
 
 /// Five events by four people: ann, bob, carol (event #3), dave, then carol again.
-fn worked(spec: &Spec) -> State<'_> {
+fn worked(spec: &Arc<Spec>) -> State {
     let mut s = fresh(spec);
     let i = |id| spec.index_of(id).unwrap();
     s.complete(i("build-passes"), &Actor::new("ann")).unwrap();
@@ -115,7 +115,7 @@ fn editing_an_old_event_breaks_the_chain_at_that_event() {
     // Re-hashing the edited event is not enough: the next one chains from the old hash.
     let mut events = state.events().to_vec();
     events[2].actor = "carel".into();
-    let previous = events[1].hash.clone();
+    let previous = events[1].hash;
     events[2].hash = events[2].compute_hash(&previous);
     assert_eq!(
         verify_chain(&events),
@@ -187,9 +187,9 @@ fn documents_for_another_checklist_format_or_revision_are_refused() {
         other => panic!("{other:?}"),
     }
 
-    let format = json.replacen("checklist-state/1", "checklist-state/2", 1);
+    let format = json.replacen("checklist-state/2", "checklist-state/3", 1);
     match State::from_json(&spec, &format) {
-        Err(StateError::Format { found }) => assert_eq!(found, "checklist-state/2"),
+        Err(StateError::Format { found }) => assert_eq!(found, "checklist-state/3"),
         other => panic!("{other:?}"),
     }
 
@@ -239,7 +239,7 @@ fn replaying_the_log_reproduces_the_state_exactly() {
             "wiki down",
         )
         .unwrap();
-    assert!(state.events().iter().any(|e| e.action == Action::Void));
+    assert!(state.events().iter().any(|e| e.action() == Action::Void));
     for n in 0..=state.events().len() {
         let prefix = &state.events()[..n];
         let replayed = State::replay(&spec, prefix.to_vec()).unwrap();
@@ -251,7 +251,7 @@ fn replaying_the_log_reproduces_the_state_exactly() {
     assert_eq!(replayed.to_json(), state.to_json());
     assert!(matches!(
         replayed.get("lead-approval").unwrap(),
-        ItemState::Unsigned { voided: Some(v) } if v.because == "docs-updated"
+        ItemState::Unsigned { voided: Some(v) } if &*v.because == "docs-updated"
     ));
 }
 
@@ -333,13 +333,17 @@ fn an_older_document_migrates_by_id_and_keeps_what_it_cannot_place() {
         orphans.keys().map(String::as_str).collect::<Vec<_>>(),
         ["old-smoke-test", "owner", "target"]
     );
-    assert!(matches!(&orphans["old-smoke-test"], ItemState::Done { by, .. } if by == "bob"));
-    assert!(matches!(&orphans["owner"], ItemState::Done { by, .. } if by == "carol"));
+    assert!(
+        matches!(&orphans["old-smoke-test"], ItemState::Done { origin: Origin::Change { by, .. }, .. } if &**by == "bob")
+    );
+    assert!(
+        matches!(&orphans["owner"], ItemState::Done { origin: Origin::Change { by, .. }, .. } if &**by == "carol")
+    );
     assert_eq!(orphans["target"].value(), Some("next week"));
 
     // Kept items keep their state; retyped and added ones start fresh.
     assert!(
-        matches!(state.get("build-passes").unwrap(), ItemState::Done { by, .. } if by == "ann")
+        matches!(state.get("build-passes").unwrap(), ItemState::Done { origin: Origin::Change { by, .. }, .. } if &**by == "ann")
     );
     assert_eq!(state.get("owner").unwrap(), &ItemState::Empty);
     assert_eq!(state.get("target").unwrap(), &ItemState::Empty);
@@ -352,9 +356,9 @@ fn an_older_document_migrates_by_id_and_keeps_what_it_cannot_place() {
     assert_eq!(new.len(), 2, "{new:#?}");
     assert_eq!(
         (
-            new[0].action,
-            new[0].item.as_str(),
-            new[0].actor.as_str(),
+            new[0].action(),
+            new[0].item.as_ref(),
+            new[0].actor.as_ref(),
             new[0].from,
             new[0].to
         ),
@@ -367,12 +371,16 @@ fn an_older_document_migrates_by_id_and_keeps_what_it_cannot_place() {
         )
     );
     assert_eq!(new[0].revision, 6);
+    let (cause, because) = match &new[1].payload {
+        Payload::Void { cause, because, .. } => (*cause, Some(&**because)),
+        _ => (None, None),
+    };
     assert_eq!(
         (
-            new[1].action,
-            new[1].item.as_str(),
-            new[1].cause,
-            new[1].value.as_deref(),
+            new[1].action(),
+            new[1].item.as_ref(),
+            cause,
+            because,
             new[1].revision
         ),
         (
@@ -385,7 +393,7 @@ fn an_older_document_migrates_by_id_and_keeps_what_it_cannot_place() {
     );
     assert!(matches!(
         state.get("lead-approval").unwrap(),
-        ItemState::Unsigned { voided: Some(v) } if v.because == "new-canary-check" && v.event.is_none()
+        ItemState::Unsigned { voided: Some(v) } if &*v.because == "new-canary-check" && v.event.is_none()
     ));
     assert_eq!(state.revision(), 6);
     verify_chain(state.events()).unwrap();
@@ -414,7 +422,7 @@ fn migrating_through_a_file_store_stamps_the_reset_with_the_store_clock() {
         .state
         .events()
         .iter()
-        .find(|e| e.action == Action::Reset)
+        .find(|e| e.action() == Action::Reset)
         .unwrap();
     assert_eq!(reset.at, later);
 }
@@ -512,7 +520,7 @@ fn updates_from_two_threads_all_land() {
     let before = std::fs::read(store.path()).unwrap();
     let item = spec.index_of("task-0").unwrap();
     match store.update(&spec, |state| state.complete(item, &Actor::new("x"))) {
-        Err(UpdateError::Refused(e)) => assert_eq!(e.item, "task-0"),
+        Err(UpdateError::Refused(e)) => assert_eq!(&*e.item, "task-0"),
         other => panic!("{other:?}"),
     }
     assert_eq!(std::fs::read(store.path()).unwrap(), before);
@@ -564,7 +572,6 @@ fn crash_writer() {
 
 /// The revision in the store's file, without loading the state (`None`: no file yet).
 fn stored_revision(store: &FileStore) -> Option<u64> {
-    use checklist::Store;
     store.load_document().unwrap().map(|d| d.revision)
 }
 

@@ -3,7 +3,7 @@
 
 use checklist::{Actor, Mark, ParseOptions, Spec, State, Status, parse};
 
-fn boxes_match(state: &State<'_>, rendered: &Spec) {
+fn boxes_match(state: &State, rendered: &Spec) {
     for (item, st) in rendered.items().iter().zip(state.items()) {
         let expected = match st.status() {
             Status::Done | Status::Filled | Status::Approved => Mark::Checked,
@@ -35,7 +35,7 @@ fn annotations_do_not_adopt_deeply_indented_children() {
             "next"
         ]
     );
-    let mut state = State::new(&spec);
+    let mut state = State::new(spec.clone());
     let ann = Actor::new("ann");
     state
         .block(
@@ -72,7 +72,7 @@ fn rendering_keeps_crlf_and_lone_cr_line_endings() {
     for newline in ["\r\n", "\r"] {
         let md = ["# T", "", "- [ ] A", "- [ ] B", ""].join(newline);
         let spec = Spec::parse(&md).unwrap();
-        let mut state = State::new(&spec);
+        let mut state = State::new(spec.clone());
         state
             .complete(spec.index_of("a").unwrap(), &Actor::new("ann"))
             .unwrap();

@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 
 use checklist::clock::FixedClock;
 use checklist::{
-    Action, Actor, ItemIndex, ItemKind, ParseOptions, Request, Spec, State, Status, Value,
+    Action, Actor, ItemIndex, ItemKind, ParseOptions, Payload, Request, Spec, State, Status, Value,
     WaiverRequest, parse, verify_chain,
 };
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
@@ -40,23 +40,23 @@ fn config() -> ProptestConfig {
     }
 }
 
-fn load(file: &str) -> Spec {
+fn load(file: &str) -> Arc<Spec> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples/checklists")
         .join(file);
     let source = std::fs::read_to_string(&path).unwrap();
     let parsed = parse(&source, &ParseOptions::new(file)).unwrap_or_else(|e| panic!("{e}"));
     assert!(parsed.warnings.is_empty(), "{}", parsed.render_warnings());
-    parsed.spec
+    Arc::new(parsed.spec)
 }
 
-fn plain() -> &'static Spec {
-    static SPEC: OnceLock<Spec> = OnceLock::new();
+fn plain() -> &'static Arc<Spec> {
+    static SPEC: OnceLock<Arc<Spec>> = OnceLock::new();
     SPEC.get_or_init(|| load("production-deployment.md"))
 }
 
-fn gated() -> &'static Spec {
-    static SPEC: OnceLock<Spec> = OnceLock::new();
+fn gated() -> &'static Arc<Spec> {
+    static SPEC: OnceLock<Arc<Spec>> = OnceLock::new();
     SPEC.get_or_init(|| {
         let spec = load("production-deployment-gated.md");
         assert_eq!(spec.signoff_gate().name(), "deploy");
@@ -283,8 +283,8 @@ fn request(op: &Op) -> Request<'static> {
 }
 
 /// Resolves every item the sign-offs cover, in as many passes as nesting needs.
-fn resolve_coverage(state: &mut State<'_>, actor: &Actor) {
-    let spec = state.spec();
+fn resolve_coverage(state: &mut State, actor: &Actor) {
+    let spec = state.spec().clone();
     loop {
         let mut progressed = false;
         for &i in spec.signoff_coverage() {
@@ -305,7 +305,7 @@ fn resolve_coverage(state: &mut State<'_>, actor: &Actor) {
     }
 }
 
-fn target_index(spec: &Spec, target: &Target) -> ItemIndex {
+fn target_index(spec: &Arc<Spec>, target: &Target) -> ItemIndex {
     match *target {
         Target::Any(i) => spec.items()[i % spec.items().len()].index(),
         Target::SignOff(i) => spec.signoffs()[i % spec.signoffs().len()],
@@ -322,7 +322,7 @@ fn target_index(spec: &Spec, target: &Target) -> ItemIndex {
 }
 
 /// Everything that must hold of a state at any time.
-fn check_invariants(spec: &Spec, state: &State<'_>, json: &str) -> Result<(), TestCaseError> {
+fn check_invariants(spec: &Arc<Spec>, state: &State, json: &str) -> Result<(), TestCaseError> {
     verify_chain(state.events()).map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert_eq!(
         state.revision(),
@@ -362,7 +362,7 @@ struct Stats {
 }
 
 fn run(
-    spec: &'static Spec,
+    spec: &'static Arc<Spec>,
     prefill: bool,
     roles: &[u8],
     steps: &[Step],
@@ -378,7 +378,7 @@ fn run(
                 .fold(Actor::new(*name), |a, (_, role)| a.with_role(*role))
         })
         .collect();
-    let mut state = State::new(spec).with_clock(Arc::new(FixedClock::stepping(
+    let mut state = State::new(spec.clone()).with_clock(Arc::new(FixedClock::stepping(
         start(),
         Duration::seconds(1),
     )));
@@ -405,12 +405,16 @@ fn run(
                 let new = &state.events()[change.events.clone()];
                 // The change itself, then only voids of approvals it invalidated.
                 prop_assert!(!new.is_empty());
-                prop_assert!(new[0].action != Action::Void);
-                prop_assert_eq!(new[0].item.as_str(), spec.item(index).id());
-                prop_assert_eq!(new[0].actor.as_str(), actor.name());
+                prop_assert!(new[0].action() != Action::Void);
+                prop_assert_eq!(new[0].item.as_ref(), spec.item(index).id());
+                prop_assert_eq!(new[0].actor.as_ref(), actor.name());
                 for v in &new[1..] {
-                    prop_assert_eq!(v.action, Action::Void);
-                    prop_assert_eq!(v.cause, Some(new[0].seq));
+                    prop_assert_eq!(v.action(), Action::Void);
+                    let cause = match v.payload {
+                        Payload::Void { cause, .. } => cause,
+                        _ => None,
+                    };
+                    prop_assert_eq!(cause, Some(new[0].seq));
                     prop_assert!(spec.is_covered(index));
                 }
                 stats.voids += new.len() - 1;

@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use checklist::clock::FixedClock;
 use checklist::{
-    Action, Actor, FieldType, ItemIndex, ItemKind, ItemState, ParseOptions, Progress, Refusal,
-    Request, Spec, State, Status, Unmet, Value, WaiverRequest, parse,
+    Action, Actor, Event, FieldType, ItemIndex, ItemKind, ItemState, Kind, Origin, ParseOptions,
+    Payload, Progress, Refusal, Request, Spec, State, Status, Unmet, Value, WaiverRequest, parse,
 };
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
@@ -79,24 +79,24 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
-fn spec_of(md: &str) -> Spec {
+fn spec_of(md: &str) -> Arc<Spec> {
     let parsed = parse(md, &ParseOptions::new("test.md")).unwrap_or_else(|e| panic!("{e}"));
     assert!(
         parsed.warnings.is_empty(),
         "fixture must parse cleanly:\n{}",
         parsed.render_warnings()
     );
-    parsed.spec
+    Arc::new(parsed.spec)
 }
 
-fn fresh(spec: &Spec) -> State<'_> {
-    State::new(spec).with_clock(Arc::new(FixedClock::stepping(
+fn fresh(spec: &Arc<Spec>) -> State {
+    State::new(spec.clone()).with_clock(Arc::new(FixedClock::stepping(
         start(),
         Duration::seconds(1),
     )))
 }
 
-fn ix(spec: &Spec, id: &str) -> ItemIndex {
+fn ix(spec: &Arc<Spec>, id: &str) -> ItemIndex {
     spec.index_of(id)
         .unwrap_or_else(|| panic!("no item `{id}` in the fixture"))
 }
@@ -117,8 +117,8 @@ fn sam() -> Actor {
 }
 
 /// Resolves every task and field (not the sign-offs), respecting nesting and step order.
-fn resolve_all_but_signoffs(state: &mut State<'_>) {
-    let spec = state.spec();
+fn resolve_all_but_signoffs(state: &mut State) {
+    let spec = state.spec().clone();
     loop {
         let mut progressed = false;
         for item in spec.items() {
@@ -156,16 +156,24 @@ fn resolve_all_but_signoffs(state: &mut State<'_>) {
     }
 }
 
-fn approve_both(state: &mut State<'_>) {
-    let spec = state.spec();
-    state.approve(ix(spec, LEAD), &tara(), Some("ok")).unwrap();
-    state.approve(ix(spec, SECURITY), &sam(), None).unwrap();
+/// The value a `fill` event recorded.
+fn filled(e: &Event) -> Option<&str> {
+    match &e.payload {
+        Payload::Fill { value } => Some(value),
+        _ => None,
+    }
+}
+
+fn approve_both(state: &mut State) {
+    let spec = state.spec().clone();
+    state.approve(ix(&spec, LEAD), &tara(), Some("ok")).unwrap();
+    state.approve(ix(&spec, SECURITY), &sam(), None).unwrap();
 }
 
 /// Applies a request that must be refused with `expected`; checks that nothing changed.
 #[track_caller]
 fn assert_refused(
-    state: &mut State<'_>,
+    state: &mut State,
     id: &str,
     actor: &Actor,
     request: Request<'_>,
@@ -179,7 +187,7 @@ fn assert_refused(
         .apply(index, actor, request)
         .expect_err("the request must be refused");
     assert_eq!(err.refusal, expected, "{err}");
-    assert_eq!(err.item, id);
+    assert_eq!(&*err.item, id);
     assert_eq!(err.status, status);
     assert_eq!(err.action, action);
     assert!(!err.help().is_empty());
@@ -411,15 +419,15 @@ fn applies(kind: &ItemKind, action: Action) -> bool {
 fn wrong_kind(kind: &ItemKind, action: Action) -> Refusal {
     let applies_to = match action {
         Action::Complete | Action::Skip | Action::Block | Action::Unblock | Action::Reopen => {
-            "tasks"
+            vec![Kind::Task]
         }
-        Action::Fill | Action::Clear => "fields",
-        _ => "sign-offs",
+        Action::Fill | Action::Clear => vec![Kind::Field],
+        _ => vec![Kind::SignOff],
     };
     let kind = match kind {
-        ItemKind::Task => "task",
-        ItemKind::Field(_) => "field",
-        ItemKind::SignOff { .. } => "sign-off",
+        ItemKind::Task => Kind::Task,
+        ItemKind::Field(_) => Kind::Field,
+        ItemKind::SignOff { .. } => Kind::SignOff,
     };
     Refusal::WrongKind {
         kind,
@@ -428,7 +436,7 @@ fn wrong_kind(kind: &ItemKind, action: Action) -> Refusal {
     }
 }
 
-type Setup = fn(&mut State<'_>);
+type Setup = fn(&mut State);
 
 /// An item driven into one state, and what each request of its kind must do there.
 struct Scenario {
@@ -442,7 +450,7 @@ struct Scenario {
 }
 
 /// Runs every probe on the scenario's item, each on a fresh copy of the set-up state.
-fn run(spec: &Spec, scenario: &Scenario) -> usize {
+fn run(spec: &Arc<Spec>, scenario: &Scenario) -> usize {
     let index = ix(spec, scenario.item);
     let item = spec.item(index);
     let ty = item.field_type().cloned().unwrap_or(FieldType::Text);
@@ -502,40 +510,55 @@ fn run(spec: &Spec, scenario: &Scenario) -> usize {
                 let e = &new[0];
                 assert_eq!(e.seq, before_events as u64 + 1, "{ctx}");
                 assert_eq!(e.revision, change.revision, "{ctx}");
-                assert_eq!(e.item, scenario.item, "{ctx}");
-                assert_eq!(e.actor, probe.actor.name(), "{ctx}");
-                assert_eq!(e.action, action, "{ctx}");
+                assert_eq!(&*e.item, scenario.item, "{ctx}");
+                assert_eq!(&*e.actor, probe.actor.name(), "{ctx}");
+                assert_eq!(e.action(), action, "{ctx}");
                 assert_eq!(e.from, from, "{ctx}");
                 assert_eq!(e.to, to, "{ctx}");
-                assert_eq!(e.reason.as_deref(), probe.reason, "{ctx}");
-                assert_eq!(e.value.as_deref(), probe.value, "{ctx}");
+                assert_eq!(e.payload.words(), probe.reason, "{ctx}");
+                assert_eq!(filled(e), probe.value, "{ctx}");
                 assert_eq!(state.item(index).value(), probe.value, "{ctx}");
                 if let Request::Skip {
                     waiver: Some(w), ..
                 } = &probe.request
                 {
-                    assert_eq!(e.approver.as_deref(), Some(w.approver), "{ctx}");
-                    assert_eq!(e.expires, w.expires, "{ctx}");
+                    let recorded = match &e.payload {
+                        Payload::Skip { waiver, .. } => waiver.clone(),
+                        _ => None,
+                    }
+                    .expect("the event records the waiver");
+                    assert_eq!(&*recorded.approver, w.approver, "{ctx}");
+                    assert_eq!(recorded.expires, w.expires, "{ctx}");
                     let held = state.item(index).waiver().expect("a waiver is recorded");
-                    assert_eq!(held.approver, w.approver, "{ctx}");
+                    assert_eq!(&*held.approver, w.approver, "{ctx}");
                 }
                 if matches!(action, Action::Approve | Action::Reject) {
-                    assert_eq!(e.role.as_deref(), item.role(), "{ctx}");
+                    let role = match &e.payload {
+                        Payload::Approve { role, .. } | Payload::Reject { role, .. } => {
+                            Some(&**role)
+                        }
+                        _ => None,
+                    };
+                    assert_eq!(role, item.role(), "{ctx}");
                 }
                 for (v, &s) in new[1..].iter().zip(&approved) {
                     voids_seen += 1;
-                    assert_eq!(v.action, Action::Void, "{ctx}");
-                    assert_eq!(v.item, spec.item(s).id(), "{ctx}");
+                    assert_eq!(v.action(), Action::Void, "{ctx}");
+                    assert_eq!(&*v.item, spec.item(s).id(), "{ctx}");
                     assert_eq!(
                         (v.from, v.to),
                         (Status::Approved, Status::Unsigned),
                         "{ctx}"
                     );
                     assert_eq!(v.revision, change.revision, "{ctx}");
-                    assert_eq!(v.cause, Some(e.seq), "{ctx}");
+                    assert!(
+                        matches!(&v.payload, Payload::Void { cause, because, .. }
+                            if *cause == Some(e.seq) && &**because == scenario.item),
+                        "{ctx}: {v:?}"
+                    );
                     match state.item(s) {
                         ItemState::Unsigned { voided: Some(vd) } => {
-                            assert_eq!(vd.because, scenario.item, "{ctx}");
+                            assert_eq!(&*vd.because, scenario.item, "{ctx}");
                             assert_eq!(vd.event, Some(e.seq), "{ctx}");
                         }
                         other => panic!("{ctx}: sign-off not voided: {other:?}"),
@@ -547,7 +570,7 @@ fn run(spec: &Spec, scenario: &Scenario) -> usize {
                 let err = result.expect_err(&ctx);
                 assert_eq!(err.refusal, refusal, "{ctx}: {err}");
                 assert_eq!(
-                    (err.item.as_str(), err.status, err.action),
+                    (err.item.as_ref(), err.status, err.action),
                     (scenario.item, from, action),
                     "{ctx}"
                 );
@@ -1237,10 +1260,11 @@ fn skipping_a_required_task_needs_a_reason_and_a_waiver() {
         .waive(ix(&spec, id), &wes(), "not needed", "vic", None)
         .unwrap();
     let st = state.item(ix(&spec, id));
-    assert_eq!(st.waiver().unwrap().approver, "vic");
+    assert_eq!(&*st.waiver().unwrap().approver, "vic");
     assert!(matches!(
         st,
-        ItemState::NotApplicable { reason: Some(r), by, .. } if r == "not needed" && by == "wes"
+        ItemState::NotApplicable { reason: Some(r), origin: Origin::Change { by, .. }, .. }
+            if &**r == "not needed" && &**by == "wes"
     ));
 }
 
@@ -1301,11 +1325,11 @@ fn a_waiver_approver_is_taken_trimmed() {
     // The approver is recorded without the padding.
     let i = ix(&spec, "tasks/required-task");
     let change = state.apply(i, &wes(), waiver(" vic ")).unwrap();
-    assert_eq!(
-        state.events()[change.events.start].approver.as_deref(),
-        Some("vic")
-    );
-    assert_eq!(state.item(i).waiver().unwrap().approver, "vic");
+    assert!(matches!(
+        &state.events()[change.events.start].payload,
+        Payload::Skip { waiver: Some(w), .. } if &*w.approver == "vic"
+    ));
+    assert_eq!(&*state.item(i).waiver().unwrap().approver, "vic");
 }
 
 #[test]
@@ -1393,7 +1417,7 @@ fn approving_needs_the_role() {
     state.approve(ix(&spec, LEAD), &tara(), None).unwrap();
     match state.get(LEAD).unwrap() {
         ItemState::Approved { by, role, .. } => {
-            assert_eq!((by.as_str(), role.as_str()), ("tara", "technical-lead"));
+            assert_eq!((by.as_ref(), role.as_ref()), ("tara", "technical-lead"));
         }
         other => panic!("{other:?}"),
     }
@@ -1426,7 +1450,7 @@ fn approving_waits_for_the_signoff_gate() {
 fn any_change_to_a_covered_item_voids_every_approval_in_the_same_revision() {
     let spec = spec_of(RULES);
     // Each change is tried on its own copy of the fully approved state.
-    type Change = fn(&mut State<'_>) -> &'static str;
+    type Change = fn(&mut State) -> &'static str;
     let changes: [Change; 4] = [
         |s| {
             s.reopen(ix(s.spec(), "steps/third-step"), &wes(), "flaky")
@@ -1471,15 +1495,18 @@ fn any_change_to_a_covered_item_voids_every_approval_in_the_same_revision() {
             3,
             "{changed}: the change and two voids: {new:#?}"
         );
-        assert_eq!(new[0].item, changed);
+        assert_eq!(&*new[0].item, changed);
         for (v, id) in new[1..].iter().zip([LEAD, SECURITY]) {
-            assert_eq!(v.action, Action::Void, "{changed}");
-            assert_eq!(v.item, id);
-            assert_eq!(v.actor, "wes");
+            assert_eq!(v.action(), Action::Void, "{changed}");
+            assert_eq!(&*v.item, id);
+            assert_eq!(&*v.actor, "wes");
             assert_eq!(v.revision, rev + 1);
-            assert_eq!(v.cause, Some(new[0].seq));
+            assert!(
+                matches!(v.payload, Payload::Void { cause, .. } if cause == Some(new[0].seq)),
+                "{v:?}"
+            );
             assert_eq!(v.at, new[0].at);
-            let reason = v.reason.as_deref().unwrap();
+            let reason = v.payload.words().unwrap();
             assert!(reason.contains(changed), "{reason}");
             assert_eq!(
                 state.unmet_reason(ix(&spec, id), today()),
@@ -1542,7 +1569,7 @@ fn only_covered_items_void_approvals() {
         .reopen(ix(&spec, "build/compile"), &wes(), "rebuild")
         .unwrap();
     assert_eq!(change.events.len(), 2);
-    assert_eq!(state.events()[change.events.end - 1].action, Action::Void);
+    assert_eq!(state.events()[change.events.end - 1].action(), Action::Void);
 }
 
 #[test]
@@ -1616,7 +1643,7 @@ fn a_date_field_takes_a_naive_date() {
     let change = state.fill_value(id, &wes(), date(2026, 12, 1)).unwrap();
     assert_eq!(state.item(id).value(), Some("2026-12-01"));
     assert_eq!(
-        state.events()[change.events.start].value.as_deref(),
+        filled(&state.events()[change.events.start]),
         Some("2026-12-01")
     );
     // A date does not fit a text field.

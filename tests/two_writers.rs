@@ -10,9 +10,10 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use checklist::{Actor, FileStore, ParseOptions, Spec, State, Status, parse, verify_chain};
+use checklist::{Actor, FileStore, ParseOptions, Spec, State, Status, Store, parse, verify_chain};
 
 const PATH_ENV: &str = "CHECKLIST_TWO_WRITERS_PATH";
 const WRITER_ENV: &str = "CHECKLIST_TWO_WRITERS_WRITER";
@@ -26,13 +27,15 @@ fn updates_per_writer() -> usize {
 }
 
 /// A checklist of `2 * n` tasks; writer `w` completes tasks `w`, `w + 2`, `w + 4`...
-fn spec(n: usize) -> Spec {
+fn spec(n: usize) -> Arc<Spec> {
     let md: String = std::iter::once("# Two writers\n\n".to_string())
         .chain((0..2 * n).map(|k| format!("- [ ] Task {k}\n")))
         .collect();
-    parse(&md, &ParseOptions::new("two-writers.md"))
-        .unwrap_or_else(|e| panic!("{e}"))
-        .spec
+    Arc::new(
+        parse(&md, &ParseOptions::new("two-writers.md"))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .spec,
+    )
 }
 
 #[test]
@@ -141,7 +144,7 @@ fn two_processes_updating_one_file_lose_nothing() {
     // Each item was completed by its own writer, once.
     for e in state.events() {
         let k: usize = e.item.strip_prefix("task-").unwrap().parse().unwrap();
-        assert_eq!(e.actor, format!("writer-{}", k % 2), "{}", e.item);
+        assert_eq!(&*e.actor, format!("writer-{}", k % 2), "{}", e.item);
     }
     // How often the log switches from one writer to the other: the updates interleaved.
     let switches = state

@@ -12,9 +12,10 @@
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use checklist::{Actor, Event, ItemKind, ParseOptions, Spec, State, Status};
+use checklist::{Actor, Event, EventHash, ItemKind, ParseOptions, Spec, State, Status};
 use sha2::Digest as _;
 
 pub const KIB: usize = 1 << 10;
@@ -315,7 +316,7 @@ pub fn generate(limit: Limit) -> Generated {
 }
 
 /// Parses generated Markdown the way a tool would (strict, as the macro does).
-pub fn parse(markdown: &str) -> Spec {
+pub fn parse(markdown: &str) -> Arc<Spec> {
     let parsed = checklist::parse(markdown, &ParseOptions::new("generated.md").strict(true))
         .unwrap_or_else(|e| panic!("the generated checklist must parse:\n{e}"));
     assert!(
@@ -323,7 +324,7 @@ pub fn parse(markdown: &str) -> Spec {
         "the generated checklist must parse without warnings:\n{}",
         parsed.render_warnings()
     );
-    parsed.spec
+    Arc::new(parsed.spec)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -331,17 +332,17 @@ pub fn parse(markdown: &str) -> Spec {
 
 /// Drives a fresh state until every item is resolved (children before parents, steps in
 /// order, sign-offs last), then refills one field until the log holds `events` events.
-pub fn resolve_all<'s>(spec: &'s Spec, events: usize) -> State<'s> {
+pub fn resolve_all(spec: &Arc<Spec>, events: usize) -> State {
     resolve(spec, true, events)
 }
 
 /// Resolves every item but the sign-offs: what a sign-off needs before it can be given.
-pub fn resolve_without_signoffs(spec: &Spec) -> State<'_> {
+pub fn resolve_without_signoffs(spec: &Arc<Spec>) -> State {
     resolve(spec, false, 0)
 }
 
-fn resolve(spec: &Spec, approve: bool, events: usize) -> State<'_> {
-    let mut state = State::new(spec);
+fn resolve(spec: &Arc<Spec>, approve: bool, events: usize) -> State {
+    let mut state = State::new(spec.clone());
     let ci = Actor::new("ci-bot");
     let mut order = Vec::with_capacity(spec.items().len());
     // Post-order over the item forest, with an explicit stack.
@@ -398,7 +399,7 @@ fn resolve(spec: &Spec, approve: bool, events: usize) -> State<'_> {
 
 /// The bytes the chain hashes for one event: the library's own encoding, so the
 /// baseline can never drift from what the chain does.
-pub fn canonical(e: &Event, previous: &str, out: &mut Vec<u8>) {
+pub fn canonical(e: &Event, previous: &EventHash, out: &mut Vec<u8>) {
     out.extend_from_slice(&e.hash_input(previous));
 }
 
@@ -412,7 +413,7 @@ pub fn hex(digest: &[u8]) -> String {
 
 /// Every event's canonical bytes, one buffer per event.
 pub fn event_bytes(events: &[Event]) -> Vec<Vec<u8>> {
-    let mut previous = checklist::state::GENESIS_HASH;
+    let mut previous = &EventHash::GENESIS;
     events
         .iter()
         .map(|e| {
@@ -428,13 +429,13 @@ pub fn event_bytes(events: &[Event]) -> Vec<Vec<u8>> {
 pub fn chain_bytes(events: &[Event]) -> Vec<u8> {
     let mut all = Vec::new();
     let mut one = Vec::new();
-    let mut previous = checklist::state::GENESIS_HASH;
+    let mut previous = &EventHash::GENESIS;
     for e in events {
         one.clear();
         canonical(e, previous, &mut one);
         assert_eq!(
             hex(&sha2::Sha256::digest(&one)),
-            e.hash,
+            e.hash.to_string(),
             "the bench's encoding is the chain's"
         );
         all.extend_from_slice(&one);

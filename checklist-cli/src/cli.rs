@@ -197,13 +197,10 @@ pub enum Command {
         after_help = "Examples:\n  checklist gate deploy.md deploy --state s.json\n  checklist gate deploy.md complete --state s.json --json"
     )]
     Gate {
-        /// The Markdown checklist.
-        file: PathBuf,
+        #[command(flatten)]
+        target: Target,
         /// The gate: `complete`, or one declared in the front matter.
         name: String,
-        /// The state file (JSON); a missing file is a fresh state.
-        #[arg(long, value_name = "STATE")]
-        state: PathBuf,
         /// Print the gate report as JSON.
         #[arg(long)]
         json: bool,

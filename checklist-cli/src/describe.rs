@@ -1,6 +1,6 @@
 //! One audit-log event as a line of text, for `log` and for what a change prints.
 
-use checklist_core::{Action, Event};
+use checklist_core::{Action, Event, Payload};
 
 use crate::term::{Paint, pad};
 
@@ -8,7 +8,7 @@ use crate::term::{Paint, pad};
 pub fn change(e: &Event, paint: &Paint) -> String {
     format!(
         "{} {}  {} → {}{}",
-        action(e.action, paint),
+        action(e.action(), paint),
         e.item,
         e.from,
         e.to,
@@ -22,37 +22,41 @@ pub fn action(action: Action, paint: &Paint) -> String {
     match action {
         Action::Complete | Action::Fill | Action::Approve => paint.green(&name),
         Action::Block | Action::Reject | Action::Void | Action::Reset => paint.red(&name),
-        Action::Skip | Action::Unblock | Action::Reopen | Action::Clear | Action::Revoke => {
-            paint.yellow(&name)
-        }
+        _ => paint.yellow(&name),
     }
 }
 
 /// What else the event records: value, role, reason, evidence, waiver, cause.
 pub fn details(e: &Event) -> String {
     let mut s = String::new();
-    // A `void` event's value names the covered item, which its reason already says.
-    if let Some(value) = e.value.as_ref().filter(|_| e.action != Action::Void) {
-        s.push_str(&format!(" = {}", one_line(value)));
-    }
-    if let Some(role) = &e.role {
-        s.push_str(&format!(" as {role}"));
-    }
-    if let Some(reason) = &e.reason {
-        s.push_str(&format!(" — {}", one_line(reason)));
-    }
-    if let Some(evidence) = &e.evidence {
-        s.push_str(&format!(" (evidence: {})", one_line(evidence)));
-    }
-    if let Some(approver) = &e.approver {
-        s.push_str(&format!(" (waiver approved by {}", one_line(approver)));
-        if let Some(expires) = e.expires {
-            s.push_str(&format!(", until {expires}"));
+    match &e.payload {
+        Payload::Fill { value } => s.push_str(&format!(" = {}", one_line(value))),
+        Payload::Approve { role, .. } | Payload::Reject { role, .. } => {
+            s.push_str(&format!(" as {}", one_line(role)))
         }
-        s.push(')');
+        _ => {}
     }
-    if let Some(cause) = e.cause {
-        s.push_str(&format!(" (by event #{cause})"));
+    if let Some(words) = e.payload.words() {
+        s.push_str(&format!(" — {}", one_line(words)));
+    }
+    match &e.payload {
+        Payload::Complete {
+            evidence: Some(evidence),
+            ..
+        } => s.push_str(&format!(" (evidence: {})", one_line(evidence))),
+        Payload::Skip {
+            waiver: Some(w), ..
+        } => {
+            s.push_str(&format!(" (waiver approved by {}", one_line(&w.approver)));
+            if let Some(expires) = w.expires {
+                s.push_str(&format!(", until {expires}"));
+            }
+            s.push(')');
+        }
+        Payload::Void {
+            cause: Some(cause), ..
+        } => s.push_str(&format!(" (by event #{cause})")),
+        _ => {}
     }
     s
 }

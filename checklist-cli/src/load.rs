@@ -1,12 +1,14 @@
-//! Getting the inputs: the checklist (parsed), its state file (through `FileStore`) and
-//! the clock, with every failure turned into an exit-2 error that says what to do.
+//! Getting the inputs: the checklist (parsed), the store its state lives in and the
+//! state, and the clock, with every failure turned into an exit-2 error that says what
+//! to do. This is the one place that decides which store a `--state` names.
 
 use std::path::Path;
 use std::sync::Arc;
 
-use checklist_core::clock::FixedClock;
-use checklist_core::{FileStore, ParseOptions, Parsed, Spec, State, StoreError};
+use checklist_core::clock::{Clock, FixedClock, SystemClock};
+use checklist_core::{FileStore, ParseOptions, Parsed, Spec, State, Store, StoreError};
 
+use crate::cli::Target;
 use crate::outcome::{Fatal, Result};
 use crate::term::{Term, eprint};
 
@@ -33,15 +35,14 @@ pub fn parsed(file: &Path) -> Result<Parsed> {
 }
 
 /// Parses a checklist and keeps only the spec.
-pub fn spec(file: &Path) -> Result<Spec> {
-    parsed(file).map(|p| p.spec)
+pub fn spec(file: &Path) -> Result<Arc<Spec>> {
+    parsed(file).map(|p| Arc::new(p.spec))
 }
 
-/// The store for a state file, on the fixed clock when `CHECKLIST_FIXED_TIME` is set.
-pub fn store(path: &Path) -> Result<FileStore> {
-    let store = FileStore::new(path);
+/// The clock: the system's, or a fixed one when `CHECKLIST_FIXED_TIME` is set.
+pub fn clock() -> Result<Arc<dyn Clock>> {
     let Some(value) = std::env::var_os(FIXED_TIME_VAR) else {
-        return Ok(store);
+        return Ok(Arc::new(SystemClock));
     };
     let text = value.to_string_lossy();
     let clock = FixedClock::parse(&text, chrono::Duration::seconds(1)).map_err(|e| {
@@ -50,33 +51,67 @@ pub fn store(path: &Path) -> Result<FileStore> {
             format!("unset {FIXED_TIME_VAR}, or set it like 2026-11-26T09:00:00Z"),
         )
     })?;
-    Ok(store.with_clock(Arc::new(clock)))
+    Ok(Arc::new(clock))
 }
 
-/// Loads the state for `spec` (fresh when the file does not exist). A migration report
-/// goes to standard error; a file that does not load ends the command (exit 2).
-pub fn state<'s>(store: &FileStore, spec: &'s Spec, term: &Term) -> Result<State<'s>> {
-    let loaded = store.load(spec).map_err(store_error)?;
+/// The store the target's `--state` names.
+pub fn store(target: &Target) -> Result<Box<dyn Store>> {
+    Ok(Box::new(FileStore::new(&target.state).with_clock(clock()?)))
+}
+
+/// A checklist, the store of its state, and the state as loaded.
+pub struct Opened {
+    /// The checklist.
+    pub spec: Arc<Spec>,
+    /// Where its state lives.
+    pub store: Box<dyn Store>,
+    /// The state, loaded (fresh when nothing is stored).
+    pub state: State,
+}
+
+/// Parses the checklist and loads its state. A migration report goes to standard
+/// error; a state that does not load ends the command (exit 2).
+pub fn open(target: &Target, term: &Term) -> Result<Opened> {
+    let spec = spec(&target.file)?;
+    let store = store(target)?;
+    let loaded = store.load(&spec).map_err(store_error)?;
     if let Some(migration) = &loaded.migration {
         eprint(&format!(
             "{} {migration}\n",
             term.err.bold(&term.err.yellow("note:"))
         ));
     }
-    Ok(loaded.state)
+    Ok(Opened {
+        spec,
+        store,
+        state: loaded.state,
+    })
+}
+
+/// An error and its causes on one line: `a: b: c`.
+pub fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
 }
 
 /// A store error as an exit-2 error with help.
 pub fn store_error(e: StoreError) -> Fatal {
     let help = match &e {
-        StoreError::State { source, .. } => source.help(),
-        StoreError::Io { .. } => {
-            "check that the path is right and its directory exists and is writable"
-        }
         StoreError::Conflict { .. } => {
-            "someone else changed the state meanwhile; run the command again"
+            "someone else changed the state meanwhile; run the command again".to_string()
         }
-        _ => "see the error above",
+        other => other.help().to_string(),
     };
-    Fatal::new(e.to_string(), help)
+    let message = match &e {
+        // The file, then what is wrong with what it holds.
+        StoreError::State { location, source } => format!("`{location}`: {}", chain(source)),
+        other => chain(other),
+    };
+    Fatal::new(message, help)
 }

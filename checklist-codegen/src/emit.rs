@@ -131,7 +131,7 @@ pub(crate) fn expand(input: &Input, loaded: &Loaded, spec: &Spec, plan: &Plan) -
                 }
 
                 /// The spec, parsed once from [`Self::SOURCE`] by the same parser the macro used.
-                pub fn spec() -> &'static ::checklist::Spec {
+                pub fn spec() -> &'static ::std::sync::Arc<::checklist::Spec> {
                     <Self as ::checklist::typed::Checklist>::spec()
                 }
 
@@ -142,10 +142,15 @@ pub(crate) fn expand(input: &Input, loaded: &Loaded, spec: &Spec, plan: &Plan) -
             }
 
             impl ::checklist::typed::Checklist for #name {
-                fn spec() -> &'static ::checklist::Spec {
-                    static SPEC: ::std::sync::OnceLock<::checklist::Spec> = ::std::sync::OnceLock::new();
+                fn spec() -> &'static ::std::sync::Arc<::checklist::Spec> {
+                    static SPEC: ::std::sync::OnceLock<::std::sync::Arc<::checklist::Spec>> =
+                        ::std::sync::OnceLock::new();
                     SPEC.get_or_init(|| {
-                        ::checklist::typed::__embedded_spec(#name::SOURCE, #name::FILE, #name::DIGEST)
+                        ::std::sync::Arc::new(::checklist::typed::__embedded_spec(
+                            #name::SOURCE,
+                            #name::FILE,
+                            #name::DIGEST,
+                        ))
                     })
                 }
             }

@@ -46,9 +46,9 @@ pub use spec::{
     SectionIndex, Spec, Step, Summary,
 };
 pub use state::{
-    Action, Actor, ChainError, Change, Event, EventHash, ItemState, Kind, Origin, Payload, Refusal,
-    Request, Resolution, State, Status, TransitionError, Voided, Waiver, WaiverRequest,
-    verify_chain,
+    Action, Actor, ChainError, Change, Event, EventHash, IntoSpec, ItemState, Kind, Origin,
+    Payload, Refusal, Request, Resolution, State, Status, TransitionError, Voided, Waiver,
+    WaiverRequest, verify_chain,
 };
 pub use store::{FileStore, MemoryStore, Store, StoreError, UpdateError};
 pub use value::{InvalidValue, Value};

@@ -289,11 +289,11 @@ impl<C: Checklist> TypedState<C> {
 
     /// Wraps a run-time state; gives it back when it is for another spec (the very spec
     /// `C` holds, not an equal copy).
-    pub fn from_state(state: State) -> Result<Self, State> {
+    pub fn from_state(state: State) -> Result<Self, Box<State>> {
         if Arc::ptr_eq(state.spec(), C::spec()) {
             Ok(TypedState::wrap(state))
         } else {
-            Err(state)
+            Err(Box::new(state))
         }
     }
 

@@ -2,7 +2,7 @@
 //! `clear`, `approve`, `reject`, `revoke`): every selected item changes in one
 //! `FileStore::update`, or nothing is written.
 
-use checklist_core::{Actor, Event, Request, TransitionError, UpdateError};
+use checklist_core::{Action, Actor, Event, Refusal, Request, Store, TransitionError, UpdateError};
 
 use super::select::{self, Selected};
 use crate::cli::Change;
@@ -31,12 +31,10 @@ enum Stop {
 pub fn run(change: &Change, actor: Actor, request: Request<'_>, term: &Term) -> Result {
     let target = &change.target;
     let action = request.action();
-    let spec = load::spec(&target.file)?;
-    let store = load::store(&target.state)?;
-    // Loading first reports a migration and refuses a broken state file (exit 2) before
-    // anything is attempted; `update` below loads again, under the lock.
+    // Opening first reports a migration and refuses a broken state file (exit 2) before
+    // anything is attempted; `update` below loads again, in its transaction.
     let existed = target.state.exists();
-    load::state(&store, &spec, term)?;
+    let load::Opened { spec, store, .. } = load::open(target, term)?;
     let items: Vec<Selected> = select::items(&spec, &change.ids, action)?;
 
     let result = store.update(&spec, |state| {
@@ -46,7 +44,7 @@ pub fn run(change: &Change, actor: Actor, request: Request<'_>, term: &Term) -> 
         for s in &items {
             // Decided on the state read under the lock, so a concurrent writer's changes
             // count.
-            if !s.named && select::already_there(action, state.item(s.index).status()) {
+            if !s.named && action.is_settled(state.item(s.index).status()) {
                 left_out += 1;
                 continue;
             }
@@ -70,7 +68,7 @@ pub fn run(change: &Change, actor: Actor, request: Request<'_>, term: &Term) -> 
     });
 
     let state_name = target.state.display().to_string();
-    let already = select::already_words(action);
+    let already = action.rule().settled_as;
     match result {
         Ok(applied) => {
             print(&applied_text(&applied, &state_name, already, &term.out));
@@ -88,7 +86,7 @@ pub fn run(change: &Change, actor: Actor, request: Request<'_>, term: &Term) -> 
             let paint = &term.err;
             let mut err = String::new();
             for e in &refused {
-                err.push_str(&paint.error(&describe::one_line(&e.to_string()), Some(&e.help())));
+                err.push_str(&paint.error(&describe::one_line(&e.to_string()), Some(&help(e))));
             }
             let left = if existed {
                 format!("`{state_name}` is unchanged")
@@ -118,7 +116,7 @@ fn applied_text(applied: &Applied, state_name: &str, already: &str, paint: &Pain
     let voided = applied
         .events
         .iter()
-        .filter(|e| e.action == checklist_core::Action::Void)
+        .filter(|e| e.action() == Action::Void)
         .count();
     let changes = applied.events.len() - voided;
     out.push_str(&format!(
@@ -151,4 +149,22 @@ fn applied_text(applied: &Applied, state_name: &str, already: &str, paint: &Pain
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// What to do about a refusal, in the command line's words: the library's help, with the
+/// flag or command that does it.
+fn help(e: &TransitionError) -> String {
+    match &e.refusal {
+        Refusal::ReasonRequired => match e.action {
+            Action::Reject => "give a reason (`--comment TEXT`)".into(),
+            _ => "give a reason (`--reason TEXT`)".into(),
+        },
+        Refusal::WaiverRequired => "name who approves the waiver (`--approver NAME`), or mark \
+                                    the item optional in the Markdown"
+            .into(),
+        Refusal::GateUnmet { gate, .. } => {
+            format!("resolve the open items first (`checklist gate FILE {gate}` lists them)")
+        }
+        _ => e.help(),
+    }
 }

@@ -1,19 +1,18 @@
 //! `gate`: exit 0 when the gate passes, 1 with the unmet items grouped by section.
 
-use std::path::Path;
-
 use checklist_core::{SectionIndex, Spec};
 
+use crate::cli::Target;
 use crate::describe::one_line;
 use crate::load;
 use crate::outcome::{Fatal, Outcome, Result};
 use crate::term::{Term, print};
 
 /// Evaluates the gate `name`.
-pub fn run(file: &Path, state_path: &Path, name: &str, json: bool, term: &Term) -> Result {
-    let spec = load::spec(file)?;
-    let store = load::store(state_path)?;
-    let state = load::state(&store, &spec, term)?;
+pub fn run(target: &Target, name: &str, json: bool, term: &Term) -> Result {
+    let state = load::open(target, term)?.state;
+    let spec = state.spec();
+    let file = &target.file;
     let Some(report) = state.evaluate_named(name) else {
         let names: Vec<_> = spec
             .gates()
@@ -59,7 +58,7 @@ pub fn run(file: &Path, state_path: &Path, name: &str, json: bool, term: &Term) 
         for (section, unmet) in report.by_section(&state) {
             out.push_str(&format!(
                 "\n{} ({})\n",
-                paint.bold(&breadcrumb(&spec, section)),
+                paint.bold(&breadcrumb(spec, section)),
                 unmet.len()
             ));
             for u in unmet {

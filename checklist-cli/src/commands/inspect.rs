@@ -2,8 +2,6 @@
 
 use std::path::Path;
 
-use checklist_core::Spec;
-
 use crate::load;
 use crate::outcome::{Fatal, Outcome, Result};
 use crate::term::{eprint, print};
@@ -42,7 +40,7 @@ pub fn lint(file: &Path, strict: bool) -> Result {
 
 /// The item ids in document order, or their JSON views.
 pub fn ids(file: &Path, json: bool) -> Result {
-    let spec: Spec = load::spec(file)?;
+    let spec = load::spec(file)?;
     let mut out = String::new();
     if json {
         let views: Vec<_> = spec

@@ -11,9 +11,7 @@ use crate::term::{Term, pad, print};
 /// Prints the log as text or JSON. Loading verifies the chain: a log that does not verify
 /// is refused (exit 2) naming the first bad event, as every state command refuses it.
 pub fn run(target: &Target, json: bool, term: &Term) -> Result {
-    let spec = load::spec(&target.file)?;
-    let store = load::store(&target.state)?;
-    let state = load::state(&store, &spec, term)?;
+    let state = load::open(target, term)?.state;
     let events = state.events();
     if json {
         let text = serde_json::to_string_pretty(events).map_err(|e| Fatal::bare(e.to_string()))?;

@@ -22,12 +22,7 @@ pub fn run(command: Command, term: &Term) -> Result {
         Command::Lint { file, strict } => inspect::lint(&file, strict),
         Command::Ids { file, json } => inspect::ids(&file, json),
         Command::Status { target, json } => status::run(&target, json, term),
-        Command::Gate {
-            file,
-            name,
-            state,
-            json,
-        } => gate::run(&file, &state, &name, json, term),
+        Command::Gate { target, name, json } => gate::run(&target, &name, json, term),
         Command::Render { target, output } => render::run(&target, output.as_deref(), term),
         Command::Log { target, json } => log::run(&target, json, term),
         Command::Schema { file } => schema::run(file.as_deref()),
@@ -41,7 +36,7 @@ pub fn run(command: Command, term: &Term) -> Result {
                 note: note.as_deref(),
                 evidence: evidence.as_deref(),
             };
-            change::run(&change, Actor::new(&change.by), request, term)
+            change::run(&change, Actor::new(change.by.as_str()), request, term)
         }
         Command::Skip {
             change,
@@ -55,18 +50,21 @@ pub fn run(command: Command, term: &Term) -> Result {
                     .as_deref()
                     .map(|approver| checklist_core::WaiverRequest { approver, expires }),
             };
-            change::run(&change, Actor::new(&change.by), request, term)
+            change::run(&change, Actor::new(change.by.as_str()), request, term)
         }
         Command::Block { change, reason } => {
             let request = Request::Block { reason: &reason };
-            change::run(&change, Actor::new(&change.by), request, term)
+            change::run(&change, Actor::new(change.by.as_str()), request, term)
         }
-        Command::Unblock { change } => {
-            change::run(&change, Actor::new(&change.by), Request::Unblock, term)
-        }
+        Command::Unblock { change } => change::run(
+            &change,
+            Actor::new(change.by.as_str()),
+            Request::Unblock,
+            term,
+        ),
         Command::Reopen { change, reason } => {
             let request = Request::Reopen { reason: &reason };
-            change::run(&change, Actor::new(&change.by), request, term)
+            change::run(&change, Actor::new(change.by.as_str()), request, term)
         }
         Command::Fill {
             target,
@@ -80,11 +78,14 @@ pub fn run(command: Command, term: &Term) -> Result {
                 by,
             };
             let request = Request::Fill { value: &value };
-            change::run(&change, Actor::new(&change.by), request, term)
+            change::run(&change, Actor::new(change.by.as_str()), request, term)
         }
-        Command::Clear { change } => {
-            change::run(&change, Actor::new(&change.by), Request::Clear, term)
-        }
+        Command::Clear { change } => change::run(
+            &change,
+            Actor::new(change.by.as_str()),
+            Request::Clear,
+            term,
+        ),
         Command::Approve {
             change,
             roles,

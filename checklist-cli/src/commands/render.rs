@@ -9,9 +9,7 @@ use crate::term::{Term, print};
 
 /// Renders to standard output, or to `output`.
 pub fn run(target: &Target, output: Option<&Path>, term: &Term) -> Result {
-    let spec = load::spec(&target.file)?;
-    let store = load::store(&target.state)?;
-    let state = load::state(&store, &spec, term)?;
+    let state = load::open(target, term)?.state;
     let markdown = state.render_markdown();
     match output {
         None => print(&markdown),

@@ -11,7 +11,7 @@ use crate::term::print;
 /// This checklist's schema (its ids as properties), or the generic one without a file.
 pub fn run(file: Option<&Path>) -> Result {
     let schema = match file {
-        Some(file) => schema_for_spec(&load::spec(file)?),
+        Some(file) => schema_for_spec(&*load::spec(file)?),
         None => generic_schema(),
     };
     let text = serde_json::to_string_pretty(&schema).map_err(|e| Fatal::bare(e.to_string()))?;

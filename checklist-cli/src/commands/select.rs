@@ -4,7 +4,7 @@
 use std::cmp::Reverse;
 
 use checklist_core::pattern::SelectError;
-use checklist_core::{Action, ItemIndex, ItemKind, Spec, Status};
+use checklist_core::{Action, ItemIndex, Spec};
 
 use crate::describe::one_line;
 use crate::outcome::{Fatal, Result};
@@ -34,7 +34,7 @@ pub fn items(spec: &Spec, queries: &[String], action: Action) -> Result<Vec<Sele
                 let applicable: Vec<_> = found
                     .iter()
                     .copied()
-                    .filter(|&i| applies(action, spec.item(i).kind()))
+                    .filter(|&i| action.applies_to(spec.item(i).kind()))
                     .collect();
                 if applicable.is_empty() {
                     errors.push(format!(
@@ -88,52 +88,8 @@ pub fn items(spec: &Spec, queries: &[String], action: Action) -> Result<Vec<Sele
     Ok(selected)
 }
 
-/// Whether an item in `status` is already where `action` would put it, so that a glob
-/// leaves it out: `complete 'infrastructure/**'` after an optional item there was skipped
-/// completes the rest. For `complete` and `skip` that is any resolved task.
-pub fn already_there(action: Action, status: Status) -> bool {
-    match action {
-        Action::Complete | Action::Skip => matches!(status, Status::Done | Status::NotApplicable),
-        Action::Block => status == Status::Blocked,
-        Action::Unblock | Action::Reopen => status == Status::Pending,
-        Action::Clear => status == Status::Empty,
-        Action::Approve => status == Status::Approved,
-        Action::Reject => status == Status::Rejected,
-        Action::Revoke => status == Status::Unsigned,
-        Action::Fill | Action::Void | Action::Reset => false,
-    }
-}
-
-/// How [`already_there`] items are described: `already resolved`.
-pub fn already_words(action: Action) -> &'static str {
-    match action {
-        Action::Complete | Action::Skip => "resolved",
-        Action::Block => "blocked",
-        Action::Unblock | Action::Reopen => "pending",
-        Action::Clear => "empty",
-        Action::Approve => "approved",
-        Action::Reject => "rejected",
-        Action::Revoke => "unsigned",
-        Action::Fill | Action::Void | Action::Reset => "changed",
-    }
-}
-
 fn is_glob(query: &str) -> bool {
     query.contains('*')
-}
-
-/// Whether `action` applies to items of `kind`.
-fn applies(action: Action, kind: &ItemKind) -> bool {
-    match kind {
-        ItemKind::Task => matches!(
-            action,
-            Action::Complete | Action::Skip | Action::Block | Action::Unblock | Action::Reopen
-        ),
-        ItemKind::Field(_) => matches!(action, Action::Fill | Action::Clear),
-        ItemKind::SignOff { .. } => {
-            matches!(action, Action::Approve | Action::Reject | Action::Revoke)
-        }
-    }
 }
 
 /// Orders items (given in document order) so that each comes after everything nested

@@ -1,7 +1,7 @@
 //! `status`: overall progress, a line per section with a bar and counts, the open items
 //! under each, and the gates.
 
-use checklist_core::{Progress, SectionIndex, Spec, State, Unmet};
+use checklist_core::{Progress, Spec, State, Unmet};
 use serde::Serialize;
 
 use crate::cli::Target;
@@ -14,9 +14,7 @@ const BAR: usize = 16;
 
 /// Prints the status as text or JSON.
 pub fn run(target: &Target, json: bool, term: &Term) -> Result {
-    let spec = load::spec(&target.file)?;
-    let store = load::store(&target.state)?;
-    let state = load::state(&store, &spec, term)?;
+    let state = load::open(target, term)?.state;
     let report = Report::new(&state, &target.state.display().to_string());
     if json {
         let text = serde_json::to_string_pretty(&report).map_err(|e| Fatal::bare(e.to_string()))?;
@@ -90,13 +88,15 @@ struct GateStatus<'a> {
 }
 
 impl<'a> Report<'a> {
-    fn new(state: &'a State<'a>, state_path: &str) -> Self {
+    fn new(state: &'a State, state_path: &str) -> Self {
         let spec: &'a Spec = state.spec();
         let today = state.today();
         // Each section's own items, then added up the tree: parents come before their
         // subsections, so one pass from the end carries every count to the root.
-        let mut totals: Vec<Progress> = (0..spec.sections().len())
-            .map(|i| state.section_progress(SectionIndex::from_raw(i as u32)))
+        let mut totals: Vec<Progress> = spec
+            .sections()
+            .iter()
+            .map(|s| state.section_progress(s.index()))
             .collect();
         for s in spec.sections().iter().rev() {
             if let Some(p) = s.parent() {

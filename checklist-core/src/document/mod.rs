@@ -19,7 +19,7 @@
 //!
 //! Format 2 records each event's payload by action (a fill's `value`, a void's
 //! `because`, a waiver's `waiver`). Documents of format 1 (one flat row of optional
-//! fields per event) still load: [`v1`] reads them into the same types, their hashes
+//! fields per event) still load: the `v1` module reads them into the same types, their hashes
 //! unchanged (both formats hash the same canonical encoding), and they are written back
 //! as format 2.
 
@@ -39,7 +39,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::clock::{Clock, SystemClock};
 use crate::spec::{ItemIndex, ItemKind, Spec};
-use crate::state::{ChainError, Event, ItemState, State, verify_chain};
+use crate::state::{ChainError, Event, IntoSpec, ItemState, State, verify_chain};
 use crate::value::Value;
 
 /// The format tag of the current document version.
@@ -529,13 +529,13 @@ impl State {
     }
 
     /// Parses and loads a state document for `spec`.
-    pub fn from_json(spec: impl Into<Arc<Spec>>, json: &str) -> Result<Loaded, StateError> {
+    pub fn from_json(spec: impl IntoSpec, json: &str) -> Result<Loaded, StateError> {
         State::from_json_with_limits(spec, json, &LoadLimits::default())
     }
 
     /// [`State::from_json`] with explicit resource limits.
     pub fn from_json_with_limits(
-        spec: impl Into<Arc<Spec>>,
+        spec: impl IntoSpec,
         json: &str,
         limits: &LoadLimits,
     ) -> Result<Loaded, StateError> {
@@ -545,18 +545,18 @@ impl State {
 
     /// Loads a state document for `spec`: checks it and replays its log (see the module
     /// docs), migrating it when it was made for another version of the checklist.
-    pub fn from_document(spec: impl Into<Arc<Spec>>, doc: Document) -> Result<Loaded, StateError> {
+    pub fn from_document(spec: impl IntoSpec, doc: Document) -> Result<Loaded, StateError> {
         State::from_document_with_clock(spec, doc, Arc::new(SystemClock))
     }
 
     /// [`State::from_document`] with the clock the loaded state uses, given before the
     /// load so that a migration's `reset` and `void` events are stamped by it too.
     pub fn from_document_with_clock(
-        spec: impl Into<Arc<Spec>>,
+        spec: impl IntoSpec,
         doc: Document,
         clock: Arc<dyn Clock>,
     ) -> Result<Loaded, StateError> {
-        let spec = spec.into();
+        let spec = spec.into_spec();
         let upgraded_from = match doc.format.as_str() {
             FORMAT => None,
             FORMAT_1 => Some(FORMAT_1),

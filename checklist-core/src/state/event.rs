@@ -292,13 +292,10 @@ impl Payload {
             },
             Action::Skip => Payload::Skip {
                 reason: text(r.reason),
-                waiver: match r.approver {
-                    Some(approver) => Some(Waiver {
-                        approver: approver.into(),
-                        expires: r.expires,
-                    }),
-                    None => None,
-                },
+                waiver: r.approver.map(|approver| Waiver {
+                    approver: approver.into(),
+                    expires: r.expires,
+                }),
             },
             Action::Block => Payload::Block {
                 reason: need("reason", r.reason)?,

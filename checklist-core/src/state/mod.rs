@@ -33,6 +33,31 @@ use crate::value::Value;
 use event::Draft;
 use rules::Leads;
 
+/// What a [`State`] can hold its spec from, without copying it: a [`Spec`] (moved in),
+/// an `Arc<Spec>`, or a `&Arc<Spec>` (shared with whoever else holds it).
+pub trait IntoSpec {
+    /// The shared spec.
+    fn into_spec(self) -> Arc<Spec>;
+}
+
+impl IntoSpec for Spec {
+    fn into_spec(self) -> Arc<Spec> {
+        Arc::new(self)
+    }
+}
+
+impl IntoSpec for Arc<Spec> {
+    fn into_spec(self) -> Arc<Spec> {
+        self
+    }
+}
+
+impl IntoSpec for &Arc<Spec> {
+    fn into_spec(self) -> Arc<Spec> {
+        self.clone()
+    }
+}
+
 /// What a successful transition did: the revision it made and the events it appended
 /// (the first is the change itself, any others are voided sign-offs).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,8 +135,8 @@ impl PartialEq for State {
 impl State {
     /// A fresh state: every item in its initial state (from the box as written), an
     /// empty log, revision 0, the system clock.
-    pub fn new(spec: impl Into<Arc<Spec>>) -> Self {
-        let spec = spec.into();
+    pub fn new(spec: impl IntoSpec) -> Self {
+        let spec = spec.into_spec();
         State {
             items: spec
                 .items()
@@ -158,9 +183,9 @@ impl State {
     /// Rebuilds a state by folding `events` over a fresh state, after verifying the hash
     /// chain. Events for ids the spec does not have, or whose statuses do not fit the
     /// item's kind (the checklist changed since), leave the items alone.
-    pub fn replay(spec: impl Into<Arc<Spec>>, events: Vec<Event>) -> Result<Self, ChainError> {
+    pub fn replay(spec: impl IntoSpec, events: Vec<Event>) -> Result<Self, ChainError> {
         verify_chain(&events)?;
-        let spec = spec.into();
+        let spec = spec.into_spec();
         let indices = event_indices(&spec, &events);
         Ok(State::fold_verified(spec, events, &indices))
     }

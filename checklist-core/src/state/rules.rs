@@ -6,7 +6,7 @@
 //! the JSON Schema and the command line's selection of items. Nothing restates them.
 //!
 //! - **To add a status**: a [`Status`] variant and its [`StatusRule`] row below (kind,
-//!   whether it resolves, its box), plus the [`ItemState`](super::ItemState) variant that
+//!   whether it resolves, its box), plus the [`ItemState`] variant that
 //!   holds its details.
 //! - **To add an action**: an [`Action`] variant and its [`ActionRule`] row below (kinds,
 //!   statuses it starts from, where it leads, who may ask, the cross-item guards), plus

@@ -62,7 +62,8 @@ pub(crate) fn check(what: &str, allowed: &[Field], present: &[(&str, bool)]) -> 
     }
     // In the table's order, so the first missing one is named.
     for f in allowed.iter().filter(|f| f.required) {
-        if !has(f.name) && !(is_stamp(f.name) && from_markdown) {
+        let exempt = is_stamp(f.name) && from_markdown;
+        if !has(f.name) && !exempt {
             return Err(format!("missing field `{}`", f.name));
         }
     }
@@ -99,6 +100,12 @@ pub(crate) fn object_schema(
             Ty::Waiver => generator.subschema_for::<super::Waiver>().to_value(),
             Ty::Voided => generator.subschema_for::<super::Voided>().to_value(),
         };
+        let mut schema = schema;
+        if let (Some(doc), Some(object)) = (describe(f.name), schema.as_object_mut()) {
+            object
+                .entry("description")
+                .or_insert_with(|| J::String(doc.into()));
+        }
         properties.insert(f.name.into(), schema);
         if f.required && !(is_stamp(f.name) && has_origin) {
             required.push(J::String(f.name.into()));
@@ -121,4 +128,22 @@ pub(crate) fn object_schema(
         ]);
     }
     schema
+}
+
+/// What a field means, for the schema's readers (the same name means the same thing in
+/// item states and events).
+fn describe(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "by" => "Who made the change.",
+        "at" => "When (UTC).",
+        "note" => "A note from whoever did it.",
+        "evidence" => "Evidence that it was done: a URL, a log line.",
+        "reason" => "Why: not applicable, blocked, reopened, revoked, voided or reset.",
+        "value" => "The value, in its canonical text form (a date as YYYY-MM-DD).",
+        "role" => "The role signed or refused as.",
+        "comment" => "The signer's comment (required when refusing).",
+        "because" => "The covered item whose change voided the approval.",
+        "cause" => "The event that made that change; absent when the checklist itself changed.",
+        _ => return None,
+    })
 }

@@ -167,7 +167,7 @@ impl Default for Retry {
 /// [`conformance::run`] checks an implementation against these promises.
 ///
 /// The trait is object safe: tools pick a store at run time and use it as
-/// `&dyn Store` (whose [`update`](trait.Store.html#method.update-1) is the same).
+/// `Box<dyn Store>` or `&dyn Store`, which are stores too.
 pub trait Store: Send + Sync {
     /// Where the state lives, for messages: a path, a database and run.
     fn location(&self) -> String;
@@ -232,16 +232,34 @@ pub trait Store: Send + Sync {
     }
 }
 
-impl dyn Store + '_ {
-    /// [`Store::update`], for a store chosen at run time.
-    pub fn update<T, E>(
-        &self,
-        spec: &Arc<Spec>,
-        change: impl FnMut(&mut State) -> Result<T, E>,
-    ) -> Result<T, UpdateError<E>> {
-        update(self, spec, change)
-    }
+/// A store behind a pointer is a store: `Box<dyn Store>`, `&dyn Store` and
+/// `Arc<dyn Store>` have [`Store::update`] too.
+macro_rules! forward {
+    ($($pointer:ty),*) => {$(
+        impl<S: Store + ?Sized> Store for $pointer {
+            fn location(&self) -> String {
+                (**self).location()
+            }
+            fn load(&self, spec: &Arc<Spec>) -> Result<Loaded, StoreError> {
+                (**self).load(spec)
+            }
+            fn save(&self, state: &State, expected: Option<u64>) -> Result<(), StoreError> {
+                (**self).save(state, expected)
+            }
+            fn retry(&self) -> Retry {
+                (**self).retry()
+            }
+            fn transact(
+                &self,
+                spec: &Arc<Spec>,
+                change: &mut dyn FnMut(&mut State) -> Decision,
+            ) -> Result<Outcome, StoreError> {
+                (**self).transact(spec, change)
+            }
+        }
+    )*};
 }
+forward!(&S, Box<S>, Arc<S>);
 
 /// Where a transaction stands after its change ran: finished, or with a state to save.
 #[derive(Debug)]
