@@ -17,6 +17,7 @@ Exit codes:
   2  usage, I/O, input or state-file errors
 
 Environment:
+  CHECKLIST_STATE       the default for `--state`
   NO_COLOR              no colour, whatever its value (`--color always` still wins)
   CHECKLIST_FIXED_TIME  meant for tests: an RFC 3339 time (e.g. 2026-11-26T09:00:00Z)
                         used instead of the system clock, advancing one second per reading
@@ -243,14 +244,16 @@ pub enum Command {
     },
 }
 
-/// The checklist and its state file.
+/// The checklist and where its state lives.
 #[derive(Args)]
 pub struct Target {
     /// The Markdown checklist.
     pub file: PathBuf,
-    /// The state file (JSON); a missing file is a fresh state, created on the first change.
-    #[arg(long, value_name = "STATE")]
-    pub state: PathBuf,
+    /// Where the state lives: a JSON file, fresh until the first change creates it.
+    /// Default: `CHECKLIST_STATE` when set, else `<checklist stem>.state.json` beside the
+    /// checklist (`deploy.md` → `deploy.state.json`).
+    #[arg(long, value_name = "STATE", env = "CHECKLIST_STATE", hide_env = true)]
+    pub state: Option<std::ffi::OsString>,
 }
 
 /// What every change takes: the checklist, its state, the items and the actor.

@@ -2,7 +2,7 @@
 //! state, and the clock, with every failure turned into an exit-2 error that says what
 //! to do. This is the one place that decides which store a `--state` names.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use checklist_core::clock::{Clock, FixedClock, SystemClock};
@@ -54,13 +54,61 @@ pub fn clock() -> Result<Arc<dyn Clock>> {
     Ok(Arc::new(clock))
 }
 
-/// The store the target's `--state` names.
+/// Where a target's state lives, as `--state` (or its default) names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A JSON file.
+    File(PathBuf),
+}
+
+impl Location {
+    /// The location of the target's state: `--state` / `CHECKLIST_STATE`, else
+    /// `<stem>.state.json` beside the checklist.
+    pub fn of(target: &Target) -> Location {
+        match &target.state {
+            Some(given) => Location::File(PathBuf::from(given)),
+            None => Location::File(default_state_path(&target.file)),
+        }
+    }
+
+    /// The file it is, if it is one.
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            Location::File(path) => Some(path),
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::File(path) => path.display().fmt(f),
+        }
+    }
+}
+
+/// `deploy.md` → `deploy.state.json`, in the checklist's directory.
+pub fn default_state_path(checklist: &Path) -> PathBuf {
+    let stem = checklist
+        .file_stem()
+        .map_or_else(|| "checklist".into(), |s| s.to_os_string());
+    let mut name = stem;
+    name.push(".state.json");
+    checklist.with_file_name(name)
+}
+
+/// The store the target's `--state` names. The only place that picks a store.
 pub fn store(target: &Target) -> Result<Box<dyn Store>> {
-    Ok(Box::new(FileStore::new(&target.state).with_clock(clock()?)))
+    let clock = clock()?;
+    Ok(match Location::of(target) {
+        Location::File(path) => Box::new(FileStore::new(path).with_clock(clock)),
+    })
 }
 
 /// A checklist, the store of its state, and the state as loaded.
 pub struct Opened {
+    /// Where the state lives.
+    pub location: Location,
     /// The checklist.
     pub spec: Arc<Spec>,
     /// Where its state lives.
@@ -82,6 +130,7 @@ pub fn open(target: &Target, term: &Term) -> Result<Opened> {
         ));
     }
     Ok(Opened {
+        location: Location::of(target),
         spec,
         store,
         state: loaded.state,

@@ -33,8 +33,12 @@ pub fn run(change: &Change, actor: Actor, request: Request<'_>, term: &Term) -> 
     let action = request.action();
     // Opening first reports a migration and refuses a broken state file (exit 2) before
     // anything is attempted; `update` below loads again, in its transaction.
-    let existed = target.state.exists();
-    let load::Opened { spec, store, .. } = load::open(target, term)?;
+    let load::Opened {
+        spec,
+        store,
+        location,
+        ..
+    } = load::open(target, term)?;
     let items: Vec<Selected> = select::items(&spec, &change.ids, action)?;
 
     let result = store.update(&spec, |state| {
@@ -67,7 +71,7 @@ pub fn run(change: &Change, actor: Actor, request: Request<'_>, term: &Term) -> 
         }
     });
 
-    let state_name = target.state.display().to_string();
+    let state_name = location.to_string();
     let already = action.rule().settled_as;
     match result {
         Ok(applied) => {
@@ -88,6 +92,12 @@ pub fn run(change: &Change, actor: Actor, request: Request<'_>, term: &Term) -> 
             for e in &refused {
                 err.push_str(&paint.error(&describe::one_line(&e.to_string()), Some(&help(e))));
             }
+            // Asked after the refused update, so a file another writer created
+            // meanwhile is not reported as missing.
+            let existed = match store.load(&spec) {
+                Ok(loaded) => loaded.stored_revision.is_some(),
+                Err(_) => true,
+            };
             let left = if existed {
                 format!("`{state_name}` is unchanged")
             } else {

@@ -9,8 +9,8 @@ use crate::term::{Term, print};
 
 /// Renders to standard output, or to `output`.
 pub fn run(target: &Target, output: Option<&Path>, term: &Term) -> Result {
-    let state = load::open(target, term)?.state;
-    let markdown = state.render_markdown();
+    let opened = load::open(target, term)?;
+    let markdown = opened.state.render_markdown();
     match output {
         None => print(&markdown),
         Some(path) => {
@@ -22,6 +22,19 @@ pub fn run(target: &Target, output: Option<&Path>, term: &Term) -> Result {
                 return Err(Fatal::new(
                     format!(
                         "refusing to overwrite the checklist `{}` with its rendering",
+                        path.display()
+                    ),
+                    "write the rendering to another file, e.g. `-o rendered.md`",
+                ));
+            }
+            if opened
+                .location
+                .file()
+                .is_some_and(|state| same(path, state))
+            {
+                return Err(Fatal::new(
+                    format!(
+                        "refusing to overwrite the state file `{}` (its audit log) with the rendering",
                         path.display()
                     ),
                     "write the rendering to another file, e.g. `-o rendered.md`",

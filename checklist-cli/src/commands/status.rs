@@ -14,8 +14,8 @@ const BAR: usize = 16;
 
 /// Prints the status as text or JSON.
 pub fn run(target: &Target, json: bool, term: &Term) -> Result {
-    let state = load::open(target, term)?.state;
-    let report = Report::new(&state, &target.state.display().to_string());
+    let opened = load::open(target, term)?;
+    let report = Report::new(&opened.state, &opened.location.to_string());
     if json {
         let text = serde_json::to_string_pretty(&report).map_err(|e| Fatal::bare(e.to_string()))?;
         print(&format!("{text}\n"));
