@@ -387,6 +387,10 @@ fn parse_line(number: usize, line: &str) -> LineResult<Option<Entry>> {
         pos = end;
         token
     };
+    // A `.pub` line pasted on its own: the key type sits where the principals go.
+    if is_key_type(principals) {
+        return Err((principals_at, ParseErrorKind::MissingPrincipals));
+    }
     if principals.is_empty() || principals.split(',').any(str::is_empty) {
         return Err((principals_at, ParseErrorKind::EmptyPrincipal));
     }
@@ -887,6 +891,9 @@ impl std::error::Error for ParseError {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ParseErrorKind {
+    /// The line starts with a key type: no principals.
+    #[error("the line starts with a key type instead of principals")]
+    MissingPrincipals,
     /// A principal in the list is empty.
     #[error("empty principal")]
     EmptyPrincipal,
@@ -959,6 +966,9 @@ impl ParseErrorKind {
     /// How to fix it.
     pub fn hint(&self) -> &'static str {
         match self {
+            Self::MissingPrincipals => {
+                "put the principals first, e.g. `alice@example.com ssh-ed25519 AAAA…`"
+            }
             Self::EmptyPrincipal => {
                 "principals are a comma-separated list such as `alice@example.com,alice@corp`, with no empty entries"
             }
@@ -979,7 +989,7 @@ impl ParseErrorKind {
             }
             Self::DuplicateOption { .. } => "give each option once",
             Self::OptionNotQuoted { .. } => {
-                "write it as option=\"value\", e.g. namespaces=\"checklist\""
+                "put the value in double quotes: option=\"value\", e.g. namespaces=\"checklist\""
             }
             Self::TrailingComma => "remove the comma, or add the option that should follow it",
             Self::EmptyNamespaces => {
