@@ -264,7 +264,10 @@ impl SshKeygenSigner {
         let has = |needle: &str| stderr.contains(needle);
         if has("agent refused operation") || has("Couldn't find key in agent") {
             "ssh-agent does not hold this key: add it with `ssh-add PRIVATE_KEY_FILE` (for a security key, `ssh-add -K`), then sign again"
+        } else if has("doesn't match private") {
+            "the `.pub` file beside the key belongs to another key; rewrite it with `ssh-keygen -y -f KEY > KEY.pub`"
         } else if has("Could not connect to agent")
+            || has("agent socket")
             || has("No such file or directory") && self.agent_only
             || has("SSH_AUTH_SOCK")
         {
