@@ -593,8 +593,9 @@ fn dequote(s: &str, at: usize, name: &'static str) -> LineResult<(String, usize)
 /// `YYYYMMDD[HHMM[SS]]`, optionally followed by `Z` or `UTC`, always read as UTC (see the
 /// module docs for why). Returns Unix seconds.
 fn parse_time(s: &str) -> Option<i64> {
-    let digits = if s.len() > 3 && starts_with_ignore_case(&s[s.len() - 3..], "utc") {
-        &s[..s.len() - 3]
+    let utc_at = s.len().saturating_sub(3);
+    let digits = if s.len() > 3 && s.get(utc_at..).is_some_and(|t| t.eq_ignore_ascii_case("utc")) {
+        &s[..utc_at]
     } else if s.len() > 1 && (s.ends_with('Z') || s.ends_with('z')) {
         &s[..s.len() - 1]
     } else {

@@ -211,7 +211,9 @@ fn file_errors_name_the_file() {
 #[test]
 fn parse_errors_carry_line_column_and_hint() {
     let k = key_part("ed25519");
-    let cases: Vec<(String, usize, fn(&ParseErrorKind) -> bool, &str)> = vec![
+    // (line, column, expected kind, words of the hint)
+    type Case = (String, usize, fn(&ParseErrorKind) -> bool, &'static str);
+    let cases: Vec<Case> = vec![
         (
             "alice".into(),
             6,
