@@ -594,7 +594,10 @@ fn dequote(s: &str, at: usize, name: &'static str) -> LineResult<(String, usize)
 /// module docs for why). Returns Unix seconds.
 fn parse_time(s: &str) -> Option<i64> {
     let utc_at = s.len().saturating_sub(3);
-    let digits = if s.len() > 3 && s.get(utc_at..).is_some_and(|t| t.eq_ignore_ascii_case("utc")) {
+    let digits = if s.len() > 3
+        && s.get(utc_at..)
+            .is_some_and(|t| t.eq_ignore_ascii_case("utc"))
+    {
         &s[..utc_at]
     } else if s.len() > 1 && (s.ends_with('Z') || s.ends_with('z')) {
         &s[..s.len() - 1]

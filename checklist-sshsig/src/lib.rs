@@ -60,7 +60,8 @@
 //!
 //! # Why these dependencies
 //!
-//! Key decoding, private-key decryption (bcrypt-pbkdf, AES) and the signature primitives
+//! Key decoding, private-key decryption (bcrypt-pbkdf and the OpenSSH ciphers, so that
+//! encrypted key files can be used with a passphrase) and the signature primitives
 //! (`ed25519-dalek`, `p256`, `p384`, `rsa`) come from the RustCrypto `ssh-key` crate, stable
 //! 0.6 line, with only the algorithms above enabled: no cryptography is written here. The
 //! SSHSIG envelope, armor and allowed-signers parsing are written here, because the crate's

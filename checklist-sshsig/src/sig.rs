@@ -14,7 +14,9 @@
 //! ```
 //!
 //! and the key signs `"SSHSIG" ‖ string namespace ‖ string reserved ‖ string hash
-//! algorithm ‖ string H(message)`. Parsing and verification are written here rather than
+//! algorithm ‖ string H(message)`, with the reserved field always empty there (as OpenSSH
+//! verifies it). Only version 1 is accepted; OpenSSH also lets a version 0 through, which
+//! no tool writes. Parsing and verification are written here rather than
 //! taken from `ssh_key::SshSig` so that every refusal has its own error (wrong magic,
 //! version, trailing bytes, SHA-1 RSA) and so that the signature bytes we were given are
 //! the bytes we write back.

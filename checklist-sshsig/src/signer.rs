@@ -33,10 +33,17 @@ pub trait Signer: Send + Sync {
 /// Signs in-process with an OpenSSH private key (`-----BEGIN OPENSSH PRIVATE KEY-----`).
 ///
 /// Supported key types: `ssh-ed25519`, `ecdsa-sha2-nistp256` and `ecdsa-sha2-nistp384`.
-/// RSA keys are refused: the RSA implementation available in pure Rust is not hardened
-/// against timing side channels when signing; [`SshKeygenSigner`] signs with them through
-/// OpenSSH. Security-key (`sk-…`) files hold only a handle to the key on the device, so
-/// they too need [`SshKeygenSigner`].
+/// RSA keys are refused, for two reasons: the pure-Rust RSA implementation is not
+/// hardened against timing side channels when signing, and `ssh-key` 0.6 cannot rebuild
+/// an RSA private key from an OpenSSH file (it passes the first prime twice), so signing
+/// would fail anyway. [`SshKeygenSigner`] signs with RSA keys through OpenSSH.
+/// Security-key (`sk-…`) files hold only a handle to the key on the device, so they too
+/// need [`SshKeygenSigner`].
+///
+/// Encrypted key files are decrypted with a passphrase the caller supplies
+/// ([`PrivateKeySigner::from_file_with_passphrase`]); this crate never prompts. Without
+/// one they are refused with [`SignError::Encrypted`], which points to ssh-agent and
+/// [`SshKeygenSigner`].
 pub struct PrivateKeySigner {
     key: ssh_key::PrivateKey,
     public: PublicKey,
