@@ -31,7 +31,7 @@ use crate::pattern::{ListMatch, match_list};
 use crate::sig::{Signature, Verified, VerifyError, VerifyOptions};
 
 /// A parsed allowed-signers file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct AllowedSigners {
     entries: Vec<Entry>,
     /// How errors and denials name the file: its path, or `allowed signers`.
@@ -188,8 +188,8 @@ impl AllowedSigners {
                     place: here(),
                     principal: principal.to_owned(),
                     fingerprint: key.fingerprint(),
-                    valid_after: Utc(after),
-                    at: Utc(at),
+                    valid_after: UtcTime(after),
+                    at: UtcTime(at),
                 });
                 continue;
             }
@@ -200,8 +200,8 @@ impl AllowedSigners {
                     place: here(),
                     principal: principal.to_owned(),
                     fingerprint: key.fingerprint(),
-                    valid_before: Utc(before),
-                    at: Utc(at),
+                    valid_before: UtcTime(before),
+                    at: UtcTime(at),
                 });
                 continue;
             }
@@ -684,16 +684,16 @@ fn from_unix(secs: i64) -> SystemTime {
 
 /// A Unix time that displays as `YYYY-MM-DD HH:MM:SS UTC`.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Utc(i64);
+pub struct UtcTime(i64);
 
-impl Utc {
+impl UtcTime {
     /// As a [`SystemTime`].
     pub fn to_system_time(self) -> SystemTime {
         from_unix(self.0)
     }
 }
 
-impl fmt::Display for Utc {
+impl fmt::Display for UtcTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (y, mo, d) = civil_from_days(self.0.div_euclid(86_400));
         let s = self.0.rem_euclid(86_400);
@@ -707,7 +707,7 @@ impl fmt::Display for Utc {
     }
 }
 
-impl fmt::Debug for Utc {
+impl fmt::Debug for UtcTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
     }
@@ -800,9 +800,9 @@ pub enum NotAllowed {
         /// The key.
         fingerprint: crate::Fingerprint,
         /// Its `valid-after`.
-        valid_after: Utc,
+        valid_after: UtcTime,
         /// The time checked.
-        at: Utc,
+        at: UtcTime,
     },
     /// The event is after the key's `valid-before`.
     #[error(
@@ -816,9 +816,9 @@ pub enum NotAllowed {
         /// The key.
         fingerprint: crate::Fingerprint,
         /// Its `valid-before`.
-        valid_before: Utc,
+        valid_before: UtcTime,
         /// The time checked.
-        at: Utc,
+        at: UtcTime,
     },
 }
 
@@ -1052,9 +1052,12 @@ mod tests {
 
     #[test]
     fn utc_display() {
-        assert_eq!(Utc(0).to_string(), "1970-01-01 00:00:00 UTC");
-        assert_eq!(Utc(1_714_564_830).to_string(), "2024-05-01 12:00:30 UTC");
-        assert_eq!(Utc(-1).to_string(), "1969-12-31 23:59:59 UTC");
+        assert_eq!(UtcTime(0).to_string(), "1970-01-01 00:00:00 UTC");
+        assert_eq!(
+            UtcTime(1_714_564_830).to_string(),
+            "2024-05-01 12:00:30 UTC"
+        );
+        assert_eq!(UtcTime(-1).to_string(), "1969-12-31 23:59:59 UTC");
     }
 
     #[test]

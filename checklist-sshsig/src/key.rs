@@ -13,7 +13,7 @@ use crate::wire::Reader;
 /// The key types this crate can verify signatures from. Other well-formed keys still
 /// parse (an allowed-signers file may list them for other tools), but verifying with them
 /// fails with [`crate::VerifyError::UnsupportedAlgorithm`].
-pub const VERIFY_ALGORITHMS: &[&str] = &[
+pub(crate) const VERIFY_ALGORITHMS: &[&str] = &[
     "ssh-ed25519",
     "sk-ssh-ed25519@openssh.com",
     "ecdsa-sha2-nistp256",

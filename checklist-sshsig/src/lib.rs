@@ -78,7 +78,8 @@ mod signer;
 mod wire;
 
 pub use allowed_signers::{
-    AllowedSigners, AllowedSignersError, Entry, NotAllowed, ParseError, ParseErrorKind, Place, Utc,
+    AllowedSigners, AllowedSignersError, Entry, NotAllowed, ParseError, ParseErrorKind, Place,
+    UtcTime,
 };
 pub use key::{Fingerprint, KeyError, PublicKey};
 pub use sig::{

@@ -366,7 +366,9 @@ impl Agent {
         let child = match child {
             Ok(child) => child,
             Err(e) => {
-                eprintln!("SKIPPED the ssh-agent part: ssh-agent could not be run ({e})");
+                skipped(&format!(
+                    "the ssh-agent part: ssh-agent could not be run ({e})"
+                ));
                 return None;
             }
         };

@@ -63,12 +63,19 @@ pub fn have_ssh_keygen(test: &str) -> bool {
     match Command::new("ssh-keygen").arg("-?").output() {
         Ok(_) => true,
         Err(e) => {
-            eprintln!(
-                "SKIPPED {test}: ssh-keygen could not be run ({e}); install OpenSSH's client tools to run the interoperability tests"
-            );
+            skipped(&format!(
+                "{test}: ssh-keygen could not be run ({e}); install OpenSSH's client tools to run the interoperability tests"
+            ));
             false
         }
     }
+}
+
+/// Says on stderr that a test was skipped. Written to the stream directly, not with
+/// `eprintln!`, which the test harness captures and shows only for failing tests.
+pub fn skipped(why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED {why}");
 }
 
 /// Runs `ssh-keygen` with the given arguments and stdin; returns (success, stdout, stderr).
