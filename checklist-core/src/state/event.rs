@@ -564,7 +564,7 @@ impl Event {
     pub(crate) fn digest_after(&self, previous: &[u8; 32]) -> [u8; 32] {
         let mut buf = Stack::new();
         self.encode(previous, &mut buf);
-        Sha256::digest(buf.bytes()).into()
+        buf.sha256()
     }
 
     /// Writes what the hash covers, compactly (fewer bytes hashed is fewer SHA-256
@@ -689,18 +689,50 @@ impl Sink for Vec<u8> {
 /// A buffer on the stack for one event's encoding (every ordinary event fits), moving to
 /// the heap for longer ones (long reasons or values).
 struct Stack {
-    stack: [u8; 256],
+    stack: [u8; STACK],
     len: usize,
     heap: Vec<u8>,
 }
 
+/// Four SHA-256 blocks: an event of up to 247 encoded bytes is hashed in place.
+const STACK: usize = 256;
+
+/// SHA-256's initial hash value.
+const H0: [u32; 8] = [
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+];
+
 impl Stack {
     fn new() -> Self {
         Stack {
-            stack: [0; 256],
+            stack: [0; STACK],
             len: 0,
             heap: Vec::new(),
         }
+    }
+
+    /// SHA-256 of what was written. An encoding that fits is padded in the buffer itself
+    /// and compressed block by block: a transition's hash is most of its cost, and the
+    /// streaming hasher's buffering is a fifth of that for a message this short. The
+    /// digest is the same as `Sha256::digest` (a unit test checks it).
+    fn sha256(mut self) -> [u8; 32] {
+        let len = self.len;
+        let blocks = (len + 9).div_ceil(64);
+        if !self.heap.is_empty() || blocks * 64 > STACK {
+            return Sha256::digest(self.bytes()).into();
+        }
+        // The buffer past `len` is still zero.
+        self.stack[len] = 0x80;
+        let end = blocks * 64;
+        self.stack[end - 8..end].copy_from_slice(&((len as u64) * 8).to_be_bytes());
+        let mut state = H0;
+        let (chunks, _) = self.stack[..end].as_chunks::<64>();
+        sha2::block_api::compress256(&mut state, chunks);
+        let mut out = [0u8; 32];
+        for (word, bytes) in state.iter().zip(out.chunks_exact_mut(4)) {
+            bytes.copy_from_slice(&word.to_be_bytes());
+        }
+        out
     }
 
     fn bytes(&self) -> &[u8] {
@@ -1235,6 +1267,19 @@ mod tests {
                 .parse::<EventHash>()
                 .is_err()
         );
+    }
+
+    #[test]
+    fn the_in_place_hash_is_sha256() {
+        for len in [
+            0, 1, 55, 56, 63, 64, 119, 120, 128, 183, 184, 247, 248, 255, 256, 1000,
+        ] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 7 + 3) as u8).collect();
+            let mut buf = Stack::new();
+            Sink::bytes(&mut buf, &bytes);
+            let expected: [u8; 32] = Sha256::digest(&bytes).into();
+            assert_eq!(buf.sha256(), expected, "{len} bytes");
+        }
     }
 
     #[test]

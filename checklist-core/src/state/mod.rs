@@ -540,7 +540,8 @@ impl State {
     /// Gives a drafted event its place in the log (seq, revision, time, hash), folds it
     /// into the item states and appends it.
     fn push(&mut self, index: ItemIndex, draft: Draft, revision: u64, at: DateTime<Utc>) {
-        let mut event = Event {
+        // Built in its place in the log and hashed there: an event is moved once.
+        self.events.push(Event {
             seq: self.events.len() as u64 + 1,
             revision,
             at,
@@ -550,15 +551,21 @@ impl State {
             to: draft.to,
             payload: draft.payload,
             hash: EventHash::GENESIS,
+        });
+        let Some(event) = self.events.last_mut() else {
+            return;
         };
         let digest = event.digest_after(&self.head);
         event.hash = EventHash(digest);
         self.head = digest;
         // The index is the event's item's: the fold need not look the id up again.
-        if let Some(state) = self.state_after(index, &event) {
+        let folded = self
+            .events
+            .last()
+            .and_then(|event| self.state_after(index, event));
+        if let Some(state) = folded {
             self.set_item(index, state);
         }
-        self.events.push(event);
     }
 
     /// Brings a state made for an older checklist up to date, as one revision: `reset`
