@@ -2,21 +2,61 @@
 //!
 //! Data flows one way:
 //!
-//! **Markdown → [`parse`] → [`Spec`] (immutable)**
+//! **Markdown → [`parse`] → [`Spec`] (immutable) → [`State`] + event log (changed only by
+//! transitions) → gate reports, progress → JSON document / rendered Markdown**, kept in a
+//! [`Store`].
+//!
+//! An embedder's whole flow, from the Markdown to a saved, gated run:
 //!
 //! ```
-//! use checklist_core::{parse, ParseOptions, ItemKind};
+//! use std::sync::Arc;
+//! use checklist_core::{parse, Actor, ItemKind, ParseOptions, State, Status, Store};
+//! use checklist_core::store::MemoryStore;
 //!
+//! // 1. Parse: the Markdown becomes a spec (sections, items with stable ids, gates).
 //! let md = "# Release\n\n## Checks\n- [ ] Tests pass\n- [ ] Changelog updated (if needed)\n\n\
 //!           ## Sign-Off\n- [ ] Release Manager Approval: ____\n";
 //! let parsed = parse(md, &ParseOptions::new("release.md"))?;
-//! let spec = parsed.spec;
-//! assert_eq!(spec.id(), "release");
-//! assert!(spec.item_by_id("checks/changelog-updated").unwrap().is_optional());
-//! let signoff = spec.item_by_id("sign-off/release-manager-approval").unwrap();
-//! assert_eq!(signoff.kind(), &ItemKind::SignOff { role: "release-manager".into() });
-//! # Ok::<(), checklist_core::Diagnostics>(())
+//! assert!(parsed.warnings.is_empty());
+//! let spec = Arc::new(parsed.spec);
+//! let tests = spec.index_of("checks/tests-pass").unwrap();
+//! let changelog = spec.index_of("checks/changelog-updated").unwrap();
+//! let signoff = spec.index_of("sign-off/release-manager-approval").unwrap();
+//! assert_eq!(spec.item(signoff).kind(), &ItemKind::SignOff { role: "release-manager".into() });
+//!
+//! // 2. State: a run of it; every change is a checked transition, recorded in the log.
+//! let mut run = State::new(&spec);
+//! let ci = Actor::new("ci");
+//! run.complete(tests, &ci)?;
+//! // A refused transition says why, and changes nothing.
+//! let mia = Actor::new("mia").with_role("release-manager");
+//! let early = run.approve(signoff, &mia, None).unwrap_err();
+//! assert!(early.to_string().contains("is not met"));
+//! run.skip(changelog, &ci, Some("no user-facing change"))?;
+//! run.approve(signoff, &mia, Some("ship it"))?;
+//!
+//! // 3. Gates: what is still missing, and why.
+//! let report = run.evaluate_named("complete").unwrap();
+//! assert!(report.passed);
+//! assert_eq!(run.events().len(), 3);
+//!
+//! // 4. Store: load, change and save as one transaction, never losing another writer's
+//! //    update; a `FileStore` does the same with a JSON file, atomically.
+//! let store = MemoryStore::new();
+//! store.save(&run, None)?;
+//! store.update(&spec, |run| run.reopen(tests, &ci, "flaky"))?;
+//! let loaded = store.load(&spec)?;                  // verified: hash chain, replay
+//! assert_eq!(loaded.state.item(tests).status(), Status::Pending);
+//! // The approval covered the reopened task, so it was voided, in the log.
+//! assert_eq!(loaded.state.item(signoff).status(), Status::Unsigned);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! Where things are: [`parse`] and [`spec`] (the language and the model);
+//! [`state`] (transitions, with the rules in one table, [`state::rules`]); [`report`]
+//! (gates, progress); [`document`] (the JSON document and its schema); [`store`] (the
+//! [`Store`] trait, its implementations and conformance suite); [`render`] (Markdown with
+//! the state written in); [`typed`] (what the `checklist!` macro generates code against).
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
