@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 
 use super::item_state::Waiver;
 use super::rules::{Action, Status};
-use super::shape::{self, Field, Ty};
+use super::shape::{self, Field, Ty, field};
 use super::transition::{Actor, Refusal, Request};
 use crate::spec::{FieldType, Item};
 use crate::value::Value;
@@ -766,93 +766,40 @@ impl Sink for Stack {
 
 /// The payload fields of each action, in the order they are written.
 pub(crate) fn payload_fields(action: Action) -> &'static [Field] {
-    const REASON: Field = Field {
-        name: "reason",
-        ty: Ty::Text,
-        required: true,
-    };
-    const ROLE: Field = Field {
-        name: "role",
-        ty: Ty::Text,
-        required: true,
-    };
+    const REASON: Field = field("reason", Ty::Text, true);
+    const ROLE: Field = field("role", Ty::Text, true);
     match action {
-        Action::Complete => &[
-            Field {
-                name: "note",
-                ty: Ty::Text,
-                required: false,
-            },
-            Field {
-                name: "evidence",
-                ty: Ty::Text,
-                required: false,
-            },
-        ],
-        Action::Skip => &[
-            Field {
-                name: "reason",
-                ty: Ty::Text,
-                required: false,
-            },
-            Field {
-                name: "waiver",
-                ty: Ty::Waiver,
-                required: false,
-            },
-        ],
+        Action::Complete => {
+            const {
+                &[
+                    field("note", Ty::Text, false),
+                    field("evidence", Ty::Text, false),
+                ]
+            }
+        }
+        Action::Skip => {
+            const {
+                &[
+                    field("reason", Ty::Text, false),
+                    field("waiver", Ty::Waiver, false),
+                ]
+            }
+        }
         Action::Block | Action::Reopen | Action::Reset => &[REASON],
         Action::Unblock | Action::Clear => &[],
-        Action::Fill => &[Field {
-            name: "value",
-            ty: Ty::Text,
-            required: true,
-        }],
-        Action::Approve => &[
-            ROLE,
-            Field {
-                name: "comment",
-                ty: Ty::Text,
-                required: false,
-            },
-        ],
-        Action::Reject => &[
-            ROLE,
-            Field {
-                name: "comment",
-                ty: Ty::Text,
-                required: true,
-            },
-        ],
-        Action::Revoke => &[Field {
-            name: "reason",
-            ty: Ty::Text,
-            required: false,
-        }],
-        Action::Void => &[
-            Field {
-                name: "because",
-                ty: Ty::Text,
-                required: true,
-            },
-            Field {
-                name: "cause",
-                ty: Ty::Seq,
-                required: false,
-            },
-            REASON,
-        ],
-    }
-}
-
-fn put<M: SerializeMap, T: Serialize + ?Sized>(
-    m: &mut M,
-    key: &str,
-    value: Option<&T>,
-) -> Result<(), M::Error> {
-    match value {
-        Some(v) => m.serialize_entry(key, v),
-        None => Ok(()),
+        Action::Fill => const { &[field("value", Ty::Text, true)] },
+        Action::Approve => const { &[ROLE, field("comment", Ty::Text, false)] },
+        Action::Reject => const { &[ROLE, field("comment", Ty::Text, true)] },
+        Action::Revoke => const { &[field("reason", Ty::Text, false)] },
+        Action::Void => {
+            const {
+                &[
+                    field("because", Ty::Text, true),
+                    field("cause", Ty::Seq, false),
+                    REASON,
+                ]
+            }
+        }
     }
 }
 
@@ -869,12 +816,12 @@ impl Serialize for Event {
         m.serialize_entry("to", &self.to)?;
         match &self.payload {
             Payload::Complete { note, evidence } => {
-                put(&mut m, "note", note.as_deref())?;
-                put(&mut m, "evidence", evidence.as_deref())?;
+                shape::put(&mut m, "note", note.as_deref())?;
+                shape::put(&mut m, "evidence", evidence.as_deref())?;
             }
             Payload::Skip { reason, waiver } => {
-                put(&mut m, "reason", reason.as_deref())?;
-                put(&mut m, "waiver", waiver.as_ref())?;
+                shape::put(&mut m, "reason", reason.as_deref())?;
+                shape::put(&mut m, "waiver", waiver.as_ref())?;
             }
             Payload::Block { reason } | Payload::Reopen { reason } | Payload::Reset { reason } => {
                 m.serialize_entry("reason", &**reason)?
@@ -883,20 +830,20 @@ impl Serialize for Event {
             Payload::Fill { value } => m.serialize_entry("value", &**value)?,
             Payload::Approve { role, comment } => {
                 m.serialize_entry("role", &**role)?;
-                put(&mut m, "comment", comment.as_deref())?;
+                shape::put(&mut m, "comment", comment.as_deref())?;
             }
             Payload::Reject { role, comment } => {
                 m.serialize_entry("role", &**role)?;
                 m.serialize_entry("comment", &**comment)?;
             }
-            Payload::Revoke { reason } => put(&mut m, "reason", reason.as_deref())?,
+            Payload::Revoke { reason } => shape::put(&mut m, "reason", reason.as_deref())?,
             Payload::Void {
                 because,
                 cause,
                 reason,
             } => {
                 m.serialize_entry("because", &**because)?;
-                put(&mut m, "cause", cause.as_ref())?;
+                shape::put(&mut m, "cause", cause.as_ref())?;
                 m.serialize_entry("reason", &**reason)?;
             }
         }

@@ -13,7 +13,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 
 use super::rules::Status;
-use super::shape::{self, Field, Ty};
+use super::shape::{self, Field, Ty, field};
 use crate::spec::{ItemKind, Mark};
 
 /// Who put an item in its state: the Markdown as written, or a change in the log.
@@ -280,108 +280,60 @@ impl ItemState {
 // ---------------------------------------------------------------------------------------
 // JSON
 
-const BY: Field = Field {
-    name: "by",
-    ty: Ty::Text,
-    required: true,
-};
-const AT: Field = Field {
-    name: "at",
-    ty: Ty::Time,
-    required: true,
-};
-const ORIGIN: Field = Field {
-    name: "origin",
-    ty: Ty::Origin,
-    required: false,
-};
+const BY: Field = field("by", Ty::Text, true);
+const AT: Field = field("at", Ty::Time, true);
+const ORIGIN: Field = field("origin", Ty::Origin, false);
 
 /// The fields of each status, in the order they are written (after `status`).
 pub(crate) fn fields(status: Status) -> &'static [Field] {
     use Ty as T;
     match status {
         Status::Pending | Status::Empty => &[],
-        Status::Done => &[
-            BY,
-            AT,
-            ORIGIN,
-            Field {
-                name: "note",
-                ty: T::Text,
-                required: false,
-            },
-            Field {
-                name: "evidence",
-                ty: T::Text,
-                required: false,
-            },
-        ],
-        Status::NotApplicable => &[
-            BY,
-            AT,
-            ORIGIN,
-            Field {
-                name: "reason",
-                ty: T::Text,
-                required: false,
-            },
-            Field {
-                name: "waiver",
-                ty: T::Waiver,
-                required: false,
-            },
-        ],
-        Status::Blocked => &[
-            BY,
-            AT,
-            Field {
-                name: "reason",
-                ty: T::Text,
-                required: true,
-            },
-        ],
-        Status::Filled => &[
-            BY,
-            AT,
-            Field {
-                name: "value",
-                ty: T::Text,
-                required: true,
-            },
-        ],
-        Status::Unsigned => &[Field {
-            name: "voided",
-            ty: T::Voided,
-            required: false,
-        }],
-        Status::Approved => &[
-            BY,
-            Field {
-                name: "role",
-                ty: T::Text,
-                required: true,
-            },
-            AT,
-            Field {
-                name: "comment",
-                ty: T::Text,
-                required: false,
-            },
-        ],
-        Status::Rejected => &[
-            BY,
-            Field {
-                name: "role",
-                ty: T::Text,
-                required: true,
-            },
-            AT,
-            Field {
-                name: "comment",
-                ty: T::Text,
-                required: true,
-            },
-        ],
+        Status::Done => {
+            const {
+                &[
+                    BY,
+                    AT,
+                    ORIGIN,
+                    field("note", T::Text, false),
+                    field("evidence", T::Text, false),
+                ]
+            }
+        }
+        Status::NotApplicable => {
+            const {
+                &[
+                    BY,
+                    AT,
+                    ORIGIN,
+                    field("reason", T::Text, false),
+                    field("waiver", T::Waiver, false),
+                ]
+            }
+        }
+        Status::Blocked => const { &[BY, AT, field("reason", T::Text, true)] },
+        Status::Filled => const { &[BY, AT, field("value", T::Text, true)] },
+        Status::Unsigned => const { &[field("voided", T::Voided, false)] },
+        Status::Approved => {
+            const {
+                &[
+                    BY,
+                    field("role", T::Text, true),
+                    AT,
+                    field("comment", T::Text, false),
+                ]
+            }
+        }
+        Status::Rejected => {
+            const {
+                &[
+                    BY,
+                    field("role", T::Text, true),
+                    AT,
+                    field("comment", T::Text, true),
+                ]
+            }
+        }
     }
 }
 
@@ -393,17 +345,6 @@ fn origin_entries<M: SerializeMap>(m: &mut M, origin: &Origin) -> Result<(), M::
             m.serialize_entry("by", &**by)?;
             m.serialize_entry("at", at)
         }
-    }
-}
-
-fn some<M: SerializeMap, T: Serialize + ?Sized>(
-    m: &mut M,
-    key: &str,
-    value: Option<&T>,
-) -> Result<(), M::Error> {
-    match value {
-        Some(v) => m.serialize_entry(key, v),
-        None => Ok(()),
     }
 }
 
@@ -419,8 +360,8 @@ impl Serialize for ItemState {
                 evidence,
             } => {
                 origin_entries(&mut m, origin)?;
-                some(&mut m, "note", note.as_deref())?;
-                some(&mut m, "evidence", evidence.as_deref())?;
+                shape::put(&mut m, "note", note.as_deref())?;
+                shape::put(&mut m, "evidence", evidence.as_deref())?;
             }
             ItemState::NotApplicable {
                 origin,
@@ -428,8 +369,8 @@ impl Serialize for ItemState {
                 waiver,
             } => {
                 origin_entries(&mut m, origin)?;
-                some(&mut m, "reason", reason.as_deref())?;
-                some(&mut m, "waiver", waiver.as_ref())?;
+                shape::put(&mut m, "reason", reason.as_deref())?;
+                shape::put(&mut m, "waiver", waiver.as_ref())?;
             }
             ItemState::Blocked { by, at, reason } => {
                 m.serialize_entry("by", &**by)?;
@@ -441,7 +382,7 @@ impl Serialize for ItemState {
                 m.serialize_entry("at", at)?;
                 m.serialize_entry("value", &**value)?;
             }
-            ItemState::Unsigned { voided } => some(&mut m, "voided", voided.as_ref())?,
+            ItemState::Unsigned { voided } => shape::put(&mut m, "voided", voided.as_ref())?,
             ItemState::Approved {
                 by,
                 role,
@@ -451,7 +392,7 @@ impl Serialize for ItemState {
                 m.serialize_entry("by", &**by)?;
                 m.serialize_entry("role", &**role)?;
                 m.serialize_entry("at", at)?;
-                some(&mut m, "comment", comment.as_deref())?;
+                shape::put(&mut m, "comment", comment.as_deref())?;
             }
             ItemState::Rejected {
                 by,

@@ -34,6 +34,22 @@ pub(crate) struct Field {
     pub(crate) required: bool,
 }
 
+pub(crate) const fn field(name: &'static str, ty: Ty, required: bool) -> Field {
+    Field { name, ty, required }
+}
+
+/// Writes `key: value` into a map when there is a value.
+pub(crate) fn put<M: serde::ser::SerializeMap, T: serde::Serialize + ?Sized>(
+    m: &mut M,
+    key: &str,
+    value: Option<&T>,
+) -> Result<(), M::Error> {
+    match value {
+        Some(v) => m.serialize_entry(key, v),
+        None => Ok(()),
+    }
+}
+
 fn is_stamp(name: &str) -> bool {
     name == "by" || name == "at"
 }
