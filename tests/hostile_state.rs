@@ -981,3 +981,142 @@ fn a_truncated_or_forged_state_file_is_refused_by_the_store() {
         })
     ));
 }
+
+// --- time -------------------------------------------------------------------------------
+
+#[test]
+fn a_log_dated_in_the_future_is_reported_and_pins_later_times() {
+    let spec = spec();
+    // Written by a machine whose clock was at 2099.
+    let ahead = Utc.with_ymd_and_hms(2099, 1, 1, 0, 0, 0).unwrap();
+    let mut s = State::new(&spec).with_clock(Arc::new(FixedClock::new(ahead)));
+    s.complete(ix(&spec, "build-passes"), &Actor::new("ann"))
+        .unwrap();
+    let json = s.to_json();
+    // Read by a machine whose clock is right.
+    let now = Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap();
+    let doc = Document::from_json(&json, &LoadLimits::default()).unwrap();
+    let loaded =
+        State::from_document_with_clock(&spec, doc, Arc::new(FixedClock::new(now))).unwrap();
+    assert_eq!(
+        loaded.warnings,
+        [checklist::LoadWarning::FutureEvents {
+            seq: 1,
+            at: ahead,
+            now
+        }]
+    );
+    assert!(loaded.warnings[0].to_string().contains("check the clock"));
+    // Times in the log never go back: the next event is dated as the one before it.
+    let mut state = loaded.state;
+    state
+        .complete(ix(&spec, "tests-pass"), &Actor::new("bob"))
+        .unwrap();
+    assert_eq!(state.events()[1].at, ahead);
+    // Within the skew, nothing is said.
+    let doc = Document::from_json(&json, &LoadLimits::default()).unwrap();
+    let close = ahead - checklist::state::CLOCK_SKEW;
+    let loaded =
+        State::from_document_with_clock(&spec, doc, Arc::new(FixedClock::new(close))).unwrap();
+    assert!(loaded.warnings.is_empty());
+}
+
+#[test]
+fn no_event_is_dated_beyond_what_rfc_3339_writes() {
+    let spec = spec();
+    let last = Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap();
+    let mut s =
+        State::new(&spec).with_clock(Arc::new(FixedClock::stepping(last, Duration::seconds(1))));
+    s.complete(ix(&spec, "build-passes"), &Actor::new("ann"))
+        .unwrap();
+    let before = s.to_json();
+    // The clock's next reading is in the year 10000: refused, nothing changed.
+    let err = s
+        .complete(ix(&spec, "tests-pass"), &Actor::new("bob"))
+        .unwrap_err();
+    assert!(
+        matches!(err.refusal, checklist::Refusal::TimeOutOfRange { .. }),
+        "{err}"
+    );
+    assert!(err.help().contains("clock"));
+    assert_eq!(s.to_json(), before);
+    // A document dated beyond it (as a forger or an old bug would write it) is refused.
+    let mut events = s.events().to_vec();
+    events[0].at = Utc.with_ymd_and_hms(10000, 1, 1, 0, 0, 0).unwrap();
+    rehash(&mut events);
+    match load_err(&spec, &with_events(&s, events)) {
+        StateError::Event { seq: 1, problem } => assert!(problem.contains("RFC 3339"), "{problem}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+// --- migration keeps the rules ------------------------------------------------------------
+
+#[test]
+fn migration_reopens_a_done_parent_whose_new_child_is_open() {
+    let v1 = Arc::new(Spec::parse("# R\n\n- [ ] Ship\n  - [ ] Build\n").unwrap());
+    let v2 = Arc::new(
+        Spec::parse("# R\n\n- [ ] Ship\n  - [ ] Build\n  - [ ] Sign the binaries\n").unwrap(),
+    );
+    let mut s = fresh(&v1);
+    s.complete(ix(&v1, "ship/build"), &Actor::new("ann"))
+        .unwrap();
+    s.complete(ix(&v1, "ship"), &Actor::new("ann")).unwrap();
+    let loaded = State::from_json(&v2, &s.to_json()).unwrap();
+    let migration = loaded.migration.unwrap();
+    assert_eq!(migration.added, ["ship/sign-the-binaries"]);
+    assert_eq!(migration.reopened, ["ship"]);
+    let state = loaded.state;
+    assert_eq!(
+        state.get("ship").unwrap().status(),
+        checklist::Status::Pending
+    );
+    assert_eq!(
+        state.get("ship/build").unwrap().status(),
+        checklist::Status::Done
+    );
+    let reopen = state.events().last().unwrap();
+    assert_eq!(reopen.action(), checklist::Action::Reopen);
+    assert_eq!(&*reopen.actor, "checklist");
+    assert!(
+        reopen
+            .payload
+            .words()
+            .unwrap()
+            .contains("`ship/sign-the-binaries` is open"),
+        "{reopen:?}"
+    );
+    // The migrated state still obeys the rules, and verifies.
+    assert_eq!(
+        State::replay(&v2, state.events().to_vec()).unwrap().items(),
+        state.items()
+    );
+}
+
+#[test]
+fn migration_reopens_done_steps_after_a_new_open_step() {
+    let v1 = Arc::new(Spec::parse("# R\n\n1. [ ] Stage\n2. [ ] Prod\n").unwrap());
+    let v2 = Arc::new(Spec::parse("# R\n\n1. [ ] Backup\n2. [ ] Stage\n3. [ ] Prod\n").unwrap());
+    let mut s = fresh(&v1);
+    s.complete(ix(&v1, "stage"), &Actor::new("ann")).unwrap();
+    s.complete(ix(&v1, "prod"), &Actor::new("ann")).unwrap();
+    let loaded = State::from_json(&v2, &s.to_json()).unwrap();
+    let migration = loaded.migration.unwrap();
+    // The last step first, as a person would have to.
+    assert_eq!(migration.reopened, ["prod", "stage"]);
+    assert!(migration.to_string().contains("2 reopened"), "{migration}");
+    let state = loaded.state;
+    for id in ["backup", "stage", "prod"] {
+        assert_eq!(
+            state.get(id).unwrap().status(),
+            checklist::Status::Pending,
+            "{id}"
+        );
+    }
+    // One revision for the whole migration.
+    let last = state.events().last().unwrap().revision;
+    assert_eq!(
+        state.events().iter().filter(|e| e.revision == last).count(),
+        2
+    );
+}

@@ -285,7 +285,8 @@ fn non_empty(s: &str) -> Result<String, String> {
 }
 
 fn date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| format!("{e}: expected YYYY-MM-DD"))
+    checklist_core::value::parse_date(s)
+        .ok_or_else(|| "expected a date written YYYY-MM-DD (years 0001 to 9999)".to_string())
 }
 
 #[cfg(test)]

@@ -78,7 +78,7 @@ pub mod typed;
 pub mod value;
 
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Location, Severity};
-pub use document::{Document, LoadLimits, Loaded, Migration, StateError};
+pub use document::{Document, LoadLimits, LoadWarning, Loaded, Migration, StateError};
 pub use parse::{Limits, LoadError, ParseOptions, Parsed, markdown_options, parse, parse_bytes};
 pub use report::{GateReport, Progress, Unmet, UnmetItem};
 pub use spec::{

@@ -70,17 +70,12 @@ impl Value {
         }
         match ty {
             FieldType::Text => Ok(Value::Text(t.to_string())),
-            FieldType::Date => NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            FieldType::Date => parse_date(t)
                 .map(Value::Date)
-                .map_err(|_| invalid("a date is written YYYY-MM-DD, e.g. 2026-12-01")),
-            FieldType::Number => match t.parse::<f64>() {
-                Ok(n)
-                    if n.is_finite()
-                        && !t.contains(|c: char| c.is_alphabetic() && c != 'e' && c != 'E') =>
-                {
-                    Ok(Value::Number(t.to_string()))
-                }
-                _ => Err(invalid("a number is written like 42, -3.5 or 1e6")),
+                .ok_or_else(|| invalid("a date is written YYYY-MM-DD, e.g. 2026-12-01")),
+            FieldType::Number => match number(t) {
+                Ok(()) => Ok(Value::Number(t.to_string())),
+                Err(why) => Err(invalid(&why)),
             },
             FieldType::Url => {
                 if is_url(t) {
@@ -132,6 +127,128 @@ impl Value {
     }
 }
 
+/// A date written exactly `YYYY-MM-DD`, years 0001 to 9999: no sign, no missing zeros
+/// (`2026-2-3`), no other width, as ISO 8601's calendar date and RFC 3339 have it.
+///
+/// ```
+/// use checklist_core::value::parse_date;
+/// assert!(parse_date("2026-02-03").is_some());
+/// for bad in ["2026-2-3", "+2026-01-01", "0000-01-01", "2026-02-30", "20260203", " 2026-02-03"] {
+///     assert!(parse_date(bad).is_none(), "{bad}");
+/// }
+/// ```
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        b.get(range.clone())?.iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    if year == 0 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+}
+
+/// Checks that `text` is a decimal number that an `f64` holds exactly as written: digits
+/// with an optional sign, fraction and exponent, neither overflowing (`1e999`) nor
+/// underflowing (`1e-400` would be 0) nor losing digits (`0.12345678901234567890`).
+/// Trailing zeros are fine (`1.50` is 1.5).
+fn number(text: &str) -> Result<(), String> {
+    let written = "a number is written like 42, -3.5 or 1e6";
+    let Some(decimal) = Decimal::parse(text) else {
+        return Err(written.into());
+    };
+    let x: f64 = text.parse().map_err(|_| written.to_string())?;
+    if !x.is_finite() {
+        return Err("the number is too large to store".into());
+    }
+    // `{:e}` writes the shortest digits that read back as `x`: the number survives the
+    // round trip exactly when they denote the value written.
+    let stored = format!("{x:e}");
+    match Decimal::parse(&stored) {
+        Some(back) if back == decimal => Ok(()),
+        _ if x == 0.0 => Err("the number is too small to store: it would become 0".into()),
+        _ => Err(format!(
+            "the number cannot be stored exactly: it would become {}",
+            Decimal::parse(&stored).map_or(stored.clone(), |d| d.to_string())
+        )),
+    }
+}
+
+/// A decimal number's value: its sign, significant digits and the power of ten of the
+/// last one (`-1.50e2` is `-`, `15`, `1`). Zero has no digits and no sign.
+#[derive(Debug, PartialEq, Eq)]
+struct Decimal {
+    negative: bool,
+    digits: String,
+    exponent: i64,
+}
+
+impl Decimal {
+    /// `[+-]digits[.digits][(e|E)[+-]digits]`, nothing else (no `inf`, `NaN`, `0x`).
+    fn parse(text: &str) -> Option<Decimal> {
+        let (negative, rest) = match text.as_bytes().first()? {
+            b'-' => (true, &text[1..]),
+            b'+' => (false, &text[1..]),
+            _ => (false, text),
+        };
+        let (mantissa, exponent) = match rest.find(['e', 'E']) {
+            Some(i) => (&rest[..i], rest[i + 1..].parse::<i64>().ok()?),
+            None => (rest, 0),
+        };
+        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        if whole.is_empty() && fraction.is_empty()
+            || !whole
+                .bytes()
+                .chain(fraction.bytes())
+                .all(|c| c.is_ascii_digit())
+        {
+            return None;
+        }
+        let all = format!("{whole}{fraction}");
+        let significant = all.trim_start_matches('0');
+        let trimmed = significant.trim_end_matches('0');
+        let zeros = (significant.len() - trimmed.len()) as i64;
+        let exponent = exponent
+            .checked_sub(fraction.len() as i64)?
+            .checked_add(zeros)?;
+        if trimmed.is_empty() {
+            return Some(Decimal {
+                negative: false,
+                digits: String::new(),
+                exponent: 0,
+            });
+        }
+        Some(Decimal {
+            negative,
+            digits: trimmed.to_string(),
+            exponent,
+        })
+    }
+}
+
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.digits.is_empty() {
+            return f.write_str("0");
+        }
+        let sign = if self.negative { "-" } else { "" };
+        let (first, rest) = self.digits.split_at(1);
+        let power = self.exponent + self.digits.len() as i64 - 1;
+        match rest {
+            "" if power == 0 => write!(f, "{sign}{first}"),
+            "" => write!(f, "{sign}{first}e{power}"),
+            _ if power == 0 => write!(f, "{sign}{first}.{rest}"),
+            _ => write!(f, "{sign}{first}.{rest}e{power}"),
+        }
+    }
+}
+
 fn is_url(s: &str) -> bool {
     let Some((scheme, rest)) = s.split_once("://") else {
         return false;
@@ -158,8 +275,54 @@ mod tests {
             Value::Text("Alice".into())
         );
         assert!(Value::parse(&FieldType::Date, "2026-02-30").is_err());
+        for bad in [
+            "2026-2-3",
+            "+2026-01-01",
+            "0000-01-01",
+            "-0001-01-01",
+            "12026-01-01",
+            "2026-01-01T00:00:00Z",
+        ] {
+            assert!(Value::parse(&FieldType::Date, bad).is_err(), "{bad}");
+        }
+        for fine in ["0001-01-01", "9999-12-31", "2024-02-29"] {
+            assert!(Value::parse(&FieldType::Date, fine).is_ok(), "{fine}");
+        }
         assert!(Value::parse(&FieldType::Number, "NaN").is_err());
         assert!(Value::parse(&FieldType::Number, "inf").is_err());
+        for fine in [
+            "42",
+            "-3.5",
+            "1e6",
+            "1.50",
+            "0",
+            "-0",
+            "0.000",
+            "1e308",
+            "2.2250738585072014e-308",
+            "+7",
+        ] {
+            assert!(Value::parse(&FieldType::Number, fine).is_ok(), "{fine}");
+        }
+        for (bad, why) in [
+            ("1e-400", "would become 0"),
+            ("1e999", "too large"),
+            (
+                "0.12345678901234567890",
+                "would become 1.2345678901234568e-1",
+            ),
+            ("4.9e-325", "would become 0"),
+            ("1.00000000000000000001", "cannot be stored exactly"),
+            ("0x10", "written like"),
+            ("1.2.3", "written like"),
+            ("e5", "written like"),
+            (".", "written like"),
+        ] {
+            let e = Value::parse(&FieldType::Number, bad)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
         assert_eq!(
             Value::parse(&FieldType::Number, "1.50")
                 .unwrap()

@@ -136,12 +136,18 @@ pub struct Migration {
     /// Items whose kind or field type changed; their old state moved to `orphans` and a
     /// `reset` event records the change.
     pub retyped: Vec<String>,
+    /// Done tasks the new checklist would not let be done (a required sub-item or an
+    /// earlier step was added, or is open): a `reopen` event records each, with why.
+    pub reopened: Vec<String>,
 }
 
 impl Migration {
     /// Whether anything but the digest changed.
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.removed.is_empty() && self.retyped.is_empty()
+        self.added.is_empty()
+            && self.removed.is_empty()
+            && self.retyped.is_empty()
+            && self.reopened.is_empty()
     }
 }
 
@@ -154,10 +160,14 @@ impl fmt::Display for Migration {
             self.removed.len(),
             self.retyped.len()
         )?;
+        if !self.reopened.is_empty() {
+            write!(f, ", {} reopened", self.reopened.len())?;
+        }
         for (what, ids) in [
             ("added", &self.added),
             ("removed (kept as orphans)", &self.removed),
             ("retyped (old state kept as orphans)", &self.retyped),
+            ("reopened (the new checklist's rules)", &self.reopened),
         ] {
             for id in ids {
                 write!(f, "\n  {what}: {id}")?;
@@ -311,6 +321,49 @@ impl StateError {
     }
 }
 
+/// Something loading found that does not make the document invalid but that its reader
+/// should know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LoadWarning {
+    /// The log ends more than [`CLOCK_SKEW`](crate::state::CLOCK_SKEW) after the
+    /// reader's clock: an event was dated by a clock that is (or was) ahead. Later
+    /// events get at least its time, since times in the log never go back.
+    FutureEvents {
+        /// The first event dated that far ahead.
+        seq: u64,
+        /// Its time.
+        at: chrono::DateTime<chrono::Utc>,
+        /// The reader's clock.
+        now: chrono::DateTime<chrono::Utc>,
+    },
+}
+
+impl fmt::Display for LoadWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadWarning::FutureEvents { seq, at, now } => write!(
+                f,
+                "event #{seq} is dated {at}, {} ahead of this clock ({now}); every later event \
+                 is dated at least that late: check the clock of whoever wrote it",
+                human(*at - *now)
+            ),
+        }
+    }
+}
+
+/// `3 days`, `5 hours`, `12 minutes`.
+fn human(d: chrono::TimeDelta) -> String {
+    let (n, unit) = if d.num_days() >= 2 {
+        (d.num_days(), "days")
+    } else if d.num_hours() >= 2 {
+        (d.num_hours(), "hours")
+    } else {
+        (d.num_minutes(), "minutes")
+    };
+    format!("{n} {unit}")
+}
+
 /// A loaded state, with what loading it found.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -325,6 +378,8 @@ pub struct Loaded {
     /// The format the document was stored in, when it is an older one than this
     /// version writes ([`FORMAT_1`]); saving writes the current format.
     pub upgraded_from: Option<&'static str>,
+    /// What the reader should know about it.
+    pub warnings: Vec<LoadWarning>,
 }
 
 impl Loaded {
@@ -335,6 +390,7 @@ impl Loaded {
             migration: None,
             stored_revision: None,
             upgraded_from: None,
+            warnings: Vec::new(),
         }
     }
 }
@@ -584,6 +640,33 @@ impl State {
                 ),
             });
         }
+        // Times never go back (the chain checks it), so the first and last bound them.
+        for e in [doc.events.first(), doc.events.last()]
+            .into_iter()
+            .flatten()
+        {
+            if e.at < crate::state::EARLIEST || e.at > crate::state::LATEST {
+                return Err(StateError::Event {
+                    seq: e.seq,
+                    problem: format!(
+                        "it is dated {}, outside the years 0000 to 9999 that RFC 3339 writes",
+                        e.at
+                    ),
+                });
+            }
+        }
+        let now = clock.now();
+        let warnings: Vec<LoadWarning> = doc
+            .events
+            .iter()
+            .find(|e| e.at > now + crate::state::CLOCK_SKEW)
+            .map(|e| LoadWarning::FutureEvents {
+                seq: e.seq,
+                at: e.at,
+                now,
+            })
+            .into_iter()
+            .collect();
         let logged = doc.events.last().map_or(0, |e| e.revision);
         if doc.revision != logged {
             return Err(StateError::Revision {
@@ -599,6 +682,7 @@ impl State {
                 migration: Some(migration),
                 stored_revision,
                 upgraded_from,
+                warnings,
             });
         }
         let indices = crate::state::event_indices(&spec, &doc.events);
@@ -624,6 +708,7 @@ impl State {
             migration: None,
             stored_revision,
             upgraded_from,
+            warnings,
         })
     }
 }
@@ -719,7 +804,7 @@ fn migrate(spec: Arc<Spec>, doc: Document, clock: Arc<dyn Clock>) -> (State, Mig
         .filter_map(|id| spec.index_of(id))
         .chain(retyped.iter().copied())
         .collect();
-    state.migrate_items(&needs_reset, &changed);
+    report.reopened = state.migrate_items(&needs_reset, &changed);
     (state, report)
 }
 

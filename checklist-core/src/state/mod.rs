@@ -298,7 +298,23 @@ impl State {
     ) -> Result<Change, TransitionError> {
         let now = self.clock.now();
         let draft = self.check(index, actor, &request, now)?;
-        Ok(self.commit(index, draft, now))
+        // Timestamps never go backwards in the log, even if the clock does, and stay
+        // within what RFC 3339 (the document's time format) can write.
+        let at = self.next_time(now);
+        if at > LATEST {
+            return Err(TransitionError {
+                item: self.spec.item(index).id().to_string(),
+                status: self.items[index.get()].status(),
+                action: request.action(),
+                refusal: Refusal::TimeOutOfRange { at },
+            });
+        }
+        Ok(self.commit(index, draft, at))
+    }
+
+    /// The time the next event gets: the clock's, or the last event's if that is later.
+    fn next_time(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        self.events.last().map_or(now, |e| e.at.max(now))
     }
 
     /// Task: pending → done.
@@ -489,9 +505,7 @@ impl State {
     }
 
     /// Appends the checked event and the void events it causes, as one revision.
-    fn commit(&mut self, index: ItemIndex, draft: Draft, now: DateTime<Utc>) -> Change {
-        // Timestamps never go backwards in the log, even if the clock does.
-        let at = self.events.last().map_or(now, |e| e.at.max(now));
+    fn commit(&mut self, index: ItemIndex, draft: Draft, at: DateTime<Utc>) -> Change {
         let revision = self.revision + 1;
         let start = self.events.len();
         let cause = start as u64 + 1;
@@ -569,21 +583,25 @@ impl State {
     }
 
     /// Brings a state made for an older checklist up to date, as one revision: `reset`
-    /// events for items whose kind or type changed, and `void` events for approvals
-    /// that no longer cover what they did (an item they cover was added or retyped).
-    /// Does nothing when there is nothing to record.
-    pub(crate) fn migrate_items(&mut self, reset: &[ItemIndex], changed: &[ItemIndex]) {
+    /// events for items whose kind or type changed, `void` events for approvals that no
+    /// longer cover what they did (an item they cover was added or retyped), and
+    /// `reopen` events where the new checklist would otherwise break a rule the state
+    /// machine keeps (a done parent with an open required sub-item, a done step after
+    /// an open one). Returns the ids it reopened. Does nothing when there is nothing to
+    /// record.
+    pub(crate) fn migrate_items(
+        &mut self,
+        reset: &[ItemIndex],
+        changed: &[ItemIndex],
+    ) -> Vec<String> {
         let voids = changed
             .iter()
             .copied()
             .find(|&i| self.spec.is_covered(i))
             .filter(|_| self.approved > 0);
-        if reset.is_empty() && voids.is_none() {
-            return;
-        }
-        let now = self.clock.now();
-        let at = self.events.last().map_or(now, |e| e.at.max(now));
+        let at = self.next_time(self.clock.now()).min(LATEST);
         let revision = self.revision + 1;
+        let start = self.events.len();
         for &i in reset {
             let item = self.spec.item(i);
             let draft = Event::reset(
@@ -596,7 +614,79 @@ impl State {
         if let Some(i) = voids {
             self.void_covering(i, event::LIBRARY_ACTOR.into(), None, revision, at);
         }
-        self.revision = revision;
+        let reopened = self.restore_invariants(revision, at);
+        if self.events.len() > start {
+            self.revision = revision;
+        }
+        reopened
+    }
+
+    /// Reopens what a changed checklist left breaking the rules on children and steps,
+    /// until nothing does (a reopened step may be the sub-item of a done parent, which
+    /// then reopens too). Each reopen is an event of `revision` with its reason, and
+    /// voids the approvals covering it as any reopen does.
+    fn restore_invariants(&mut self, revision: u64, at: DateTime<Utc>) -> Vec<String> {
+        let mut reopened = Vec::new();
+        loop {
+            let Some((index, reason)) = self.first_broken_rule(at) else {
+                return reopened;
+            };
+            let item = self.spec.item(index);
+            reopened.push(item.id().to_string());
+            let draft = Draft {
+                actor: Arc::from(event::LIBRARY_ACTOR),
+                item: item.shared_id().clone(),
+                from: self.items[index.get()].status(),
+                to: Status::Pending,
+                payload: Payload::Reopen {
+                    reason: reason.into(),
+                },
+            };
+            let seq = self.events.len() as u64 + 1;
+            self.push(index, draft, revision, at);
+            self.void_covering(index, event::LIBRARY_ACTOR.into(), Some(seq), revision, at);
+        }
+    }
+
+    /// A done task that the checklist's rules would not let be done now, and why: a
+    /// required sub-item is open (checked children first, so the deepest goes first), or
+    /// an earlier step of its ordered list is open (the last such step first).
+    fn first_broken_rule(&self, now: DateTime<Utc>) -> Option<(ItemIndex, String)> {
+        let spec = &self.spec;
+        let done = |i: ItemIndex| self.items[i.get()].status() == Status::Done;
+        for item in spec.items().iter().rev() {
+            let i = item.index();
+            if !done(i) {
+                continue;
+            }
+            if let Some(&child) = item
+                .children()
+                .iter()
+                .find(|&&c| !spec.item(c).is_optional() && !self.resolved_at(c, now))
+            {
+                return Some((
+                    i,
+                    format!(
+                        "the checklist changed: its required sub-item `{}` is open",
+                        spec.item(child).id()
+                    ),
+                ));
+            }
+            if let Some(&open) = spec
+                .steps_before(i)
+                .iter()
+                .find(|&&s| !self.resolved_at(s, now))
+            {
+                return Some((
+                    i,
+                    format!(
+                        "the checklist changed: the earlier step `{}` is open",
+                        spec.item(open).id()
+                    ),
+                ));
+            }
+        }
+        None
     }
 
     /// Every change of an item's state goes through here, keeping `approved` counted.
@@ -669,6 +759,27 @@ impl State {
         Some(state)
     }
 }
+
+/// The last instant RFC 3339 can write: 9999-12-31T23:59:59.999999999Z. Later times
+/// would be written with a fifth year digit that RFC 3339 readers refuse.
+pub const LATEST: DateTime<Utc> = match chrono::NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(day) => match chrono::NaiveTime::from_hms_nano_opt(23, 59, 59, 999_999_999) {
+        Some(time) => chrono::NaiveDateTime::new(day, time).and_utc(),
+        None => DateTime::<Utc>::MAX_UTC,
+    },
+    None => DateTime::<Utc>::MAX_UTC,
+};
+
+/// The first instant RFC 3339 can write: 0000-01-01T00:00:00Z.
+pub const EARLIEST: DateTime<Utc> = match chrono::NaiveDate::from_ymd_opt(0, 1, 1) {
+    Some(day) => day.and_time(chrono::NaiveTime::MIN).and_utc(),
+    None => DateTime::<Utc>::MIN_UTC,
+};
+
+/// How far in the future of the reader's clock a log may end before loading it says so
+/// ([`LoadWarning::FutureEvents`](crate::document::LoadWarning)): clocks of machines
+/// that write one state disagree by seconds, not by minutes.
+pub const CLOCK_SKEW: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
 
 /// Midnight (UTC) at the start of `day`.
 pub(crate) fn start_of(day: NaiveDate) -> DateTime<Utc> {

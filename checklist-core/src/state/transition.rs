@@ -249,6 +249,13 @@ pub enum Refusal {
     /// A value that does not fit the field.
     #[error("{0}")]
     InvalidValue(InvalidValue),
+    /// The event would be dated after 9999-12-31T23:59:59Z, which the document cannot
+    /// write (the clock, or an event before it, is that far ahead).
+    #[error("the event would be dated {at}, after the last time a state file can hold")]
+    TimeOutOfRange {
+        /// The time it would get.
+        at: chrono::DateTime<chrono::Utc>,
+    },
 }
 
 /// A list of statuses, printed `pending or blocked`.
@@ -318,6 +325,9 @@ impl TransitionError {
                 format!("resolve the open items of the gate `{gate}` first")
             }
             Refusal::InvalidValue(_) => "give a value of the field's type".into(),
+            Refusal::TimeOutOfRange { .. } => {
+                "check the clock: the system's, or the times in the log (an event dated in the far future pins every later one)".into()
+            }
         }
     }
 }

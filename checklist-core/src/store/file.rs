@@ -1,11 +1,20 @@
 //! The embedded default store: one JSON file, written atomically (temp file in the same
 //! directory, fsync, rename, fsync of the directory) under an advisory lock, so a crash
 //! leaves either the old or the new document, never a torn one.
+//!
+//! The path is resolved once per operation: a state path that is a symbolic link means
+//! the file it points to, and the lock, the temp file and the rename are all on that
+//! real file, so writers using the link and writers using the target exclude each other
+//! and the link stays a link. The lock file is opened without following links (a lock
+//! name planted as a link to another file cannot make the store create or truncate that
+//! file), and is removed again when nothing was stored, so a refused first change leaves
+//! nothing behind.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
@@ -14,6 +23,10 @@ use crate::clock::{Clock, SystemClock};
 use crate::document::{Document, LoadLimits, Loaded, StateError, json_error};
 use crate::spec::Spec;
 use crate::state::State;
+
+/// Called once when a writer has waited a second for the lock: the path of the lock
+/// file and who waits, so a tool can say so.
+pub type OnWait = Arc<dyn Fn(&Path) + Send + Sync>;
 
 /// The default store: one JSON file.
 ///
@@ -38,12 +51,15 @@ pub struct FileStore {
     path: PathBuf,
     clock: Arc<dyn Clock>,
     limits: LoadLimits,
+    lock_timeout: Duration,
+    on_wait: Option<OnWait>,
 }
 
 impl std::fmt::Debug for FileStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FileStore")
             .field("path", &self.path)
+            .field("lock_timeout", &self.lock_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -53,6 +69,12 @@ struct RevisionOnly {
     revision: u64,
 }
 
+/// How long a writer waits for another writer's lock by default.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The most symbolic links followed from a state path (as the kernel's own limit).
+const MAX_LINKS: usize = 40;
+
 impl FileStore {
     /// A store for the file at `path` (created on first save).
     pub fn new(path: impl Into<PathBuf>) -> Self {
@@ -60,6 +82,8 @@ impl FileStore {
             path: path.into(),
             clock: Arc::new(SystemClock),
             limits: LoadLimits::default(),
+            lock_timeout: DEFAULT_LOCK_TIMEOUT,
+            on_wait: None,
         }
     }
 
@@ -77,9 +101,42 @@ impl FileStore {
         self
     }
 
-    /// The file's path.
+    /// Waits at most `timeout` for another writer's lock (default
+    /// [`DEFAULT_LOCK_TIMEOUT`]), then fails with [`StoreError::Busy`] having written
+    /// nothing; calls `on_wait` once when it has waited a second.
+    #[must_use]
+    pub fn with_lock_wait(mut self, timeout: Duration, on_wait: Option<OnWait>) -> Self {
+        self.lock_timeout = timeout;
+        self.on_wait = on_wait;
+        self
+    }
+
+    /// The file's path, as given.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The file the path means: symbolic links followed to their target (which may not
+    /// exist yet: the first save creates it there).
+    pub fn real_path(&self) -> Result<PathBuf, StoreError> {
+        let mut path = self.path.clone();
+        for _ in 0..MAX_LINKS {
+            match fs::symlink_metadata(&path) {
+                Ok(meta) if meta.file_type().is_symlink() => {
+                    let target = fs::read_link(&path)
+                        .map_err(|e| self.io("cannot read the symbolic link", e))?;
+                    path = match path.parent() {
+                        Some(dir) if target.is_relative() => dir.join(target),
+                        _ => target,
+                    };
+                }
+                _ => return Ok(path),
+            }
+        }
+        Err(self.io(
+            "too many levels of symbolic links from",
+            std::io::Error::other(format!("more than {MAX_LINKS} links")),
+        ))
     }
 
     fn io(&self, what: &'static str, source: std::io::Error) -> StoreError {
@@ -90,45 +147,106 @@ impl FileStore {
         }
     }
 
-    fn lock_path(&self) -> PathBuf {
-        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
-        name.push(".lock");
-        self.path.with_file_name(name)
+    /// Takes the advisory lock that serializes writers of this file, on `real`'s lock
+    /// file. Released (and the lock file removed, when nothing is stored) on drop.
+    fn lock(&self, real: &Path) -> Result<Lock, StoreError> {
+        let path = lock_path(real);
+        let started = Instant::now();
+        let mut told = false;
+        loop {
+            let file = open_lock(&path).map_err(|e| self.io("cannot open the lock file of", e))?;
+            match file.try_lock() {
+                Ok(()) => {
+                    // A writer that finished may have removed the file we opened; then
+                    // our lock is on a file nobody else opens: open it again.
+                    if same_file(&file, &path) {
+                        return Ok(Lock {
+                            file,
+                            path,
+                            state: real.to_path_buf(),
+                        });
+                    }
+                    continue;
+                }
+                Err(fs::TryLockError::WouldBlock) => {}
+                Err(fs::TryLockError::Error(e)) => return Err(self.io("cannot lock", e)),
+            }
+            let waited = started.elapsed();
+            if waited >= self.lock_timeout {
+                return Err(StoreError::Busy {
+                    location: self.location(),
+                    lock: path.display().to_string(),
+                    waited,
+                });
+            }
+            if !told && waited >= Duration::from_secs(1) {
+                told = true;
+                if let Some(on_wait) = &self.on_wait {
+                    on_wait(&path);
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
-    /// Takes the advisory lock that serializes writers of this file. Released on drop.
-    fn lock(&self) -> Result<File, StoreError> {
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(self.lock_path())
-            .map_err(|e| self.io("cannot create the lock file for", e))?;
-        lock.lock().map_err(|e| self.io("cannot lock", e))?;
-        Ok(lock)
-    }
-
-    fn read(&self) -> Result<Option<String>, StoreError> {
+    /// The stored text, read through the real path; at most `max_bytes + 1` bytes are
+    /// read from it, whatever it is, so a device or a huge file cannot exhaust memory.
+    fn read(&self, real: &Path) -> Result<Option<String>, StoreError> {
+        // Looked at before opening: opening a fifo for reading would wait for a writer.
+        match fs::metadata(real) {
+            Ok(meta) if !meta.is_file() => return Err(self.not_regular()),
+            _ => {}
+        }
+        let mut file = match File::open(real) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(self.io("cannot read", e)),
+        };
+        let meta = file.metadata().map_err(|e| self.io("cannot read", e))?;
+        if !meta.is_file() {
+            return Err(self.not_regular());
+        }
+        let limit = self.limits.max_bytes;
         // Refuse an oversized file before reading it into memory.
-        if let Ok(meta) = fs::metadata(&self.path)
-            && meta.len() > self.limits.max_bytes as u64
-        {
-            return Err(self.state_error(StateError::Limit {
-                what: "size in bytes",
-                size: usize::try_from(meta.len()).unwrap_or(usize::MAX),
-                limit: self.limits.max_bytes,
-                field: "max_bytes",
-            }));
+        if meta.len() > limit as u64 {
+            return Err(self.too_big(usize::try_from(meta.len()).unwrap_or(usize::MAX)));
         }
-        match fs::read_to_string(&self.path) {
-            Ok(s) => Ok(Some(s)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(self.io("cannot read", e)),
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+        (&mut file)
+            .take(limit as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| self.io("cannot read", e))?;
+        if bytes.len() > limit {
+            // It grew while being read.
+            return Err(self.too_big(bytes.len()));
         }
+        String::from_utf8(bytes).map(Some).map_err(|e| {
+            self.state_error(StateError::Json {
+                line: 1,
+                column: e.utf8_error().valid_up_to() + 1,
+                message: "the state file is not UTF-8".into(),
+            })
+        })
     }
 
-    fn stored_revision(&self) -> Result<Option<u64>, StoreError> {
-        let Some(text) = self.read()? else {
+    fn too_big(&self, size: usize) -> StoreError {
+        self.state_error(StateError::Limit {
+            what: "size in bytes",
+            size,
+            limit: self.limits.max_bytes,
+            field: "max_bytes",
+        })
+    }
+
+    fn not_regular(&self) -> StoreError {
+        self.io(
+            "the state path is not a regular file:",
+            std::io::Error::other("a state file must be a regular file (or a link to one)"),
+        )
+    }
+
+    fn stored_revision(&self, real: &Path) -> Result<Option<u64>, StoreError> {
+        let Some(text) = self.read(real)? else {
             return Ok(None);
         };
         serde_json::from_str::<RevisionOnly>(&text)
@@ -156,7 +274,12 @@ impl FileStore {
 
     /// The stored document, or `None` when the file does not exist yet.
     pub fn load_document(&self) -> Result<Option<Document>, StoreError> {
-        let Some(text) = self.read()? else {
+        let real = self.real_path()?;
+        self.document_at(&real)
+    }
+
+    fn document_at(&self, real: &Path) -> Result<Option<Document>, StoreError> {
+        let Some(text) = self.read(real)? else {
             return Ok(None);
         };
         Document::from_json(&text, &self.limits)
@@ -164,8 +287,13 @@ impl FileStore {
             .map_err(|e| self.state_error(e))
     }
 
-    fn save_locked(&self, state: &State, based_on: Option<u64>) -> Result<(), StoreError> {
-        let found = self.stored_revision()?;
+    fn save_locked(
+        &self,
+        real: &Path,
+        state: &State,
+        based_on: Option<u64>,
+    ) -> Result<(), StoreError> {
+        let found = self.stored_revision(real)?;
         if found != based_on {
             return Err(StoreError::Conflict {
                 location: self.location(),
@@ -173,36 +301,111 @@ impl FileStore {
                 found: found.unwrap_or(0),
             });
         }
-        self.remove_stale_temp_files();
-        self.write_atomically(state.to_json().as_bytes())
+        remove_stale_temp_files(real);
+        write_atomically(real, state.to_json().as_bytes()).map_err(|e| self.io("cannot write", e))
     }
+}
 
-    /// Temp files left by writers that died mid-save. Only a writer holding the lock
-    /// creates one, and we hold it now, so every temp file there is stale.
-    fn remove_stale_temp_files(&self) {
-        let dir = match self.path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let prefix = temp_prefix(&self.path);
-        if let Ok(entries) = fs::read_dir(&dir) {
-            for entry in entries.flatten() {
-                if entry.file_name().to_string_lossy().starts_with(&prefix) {
-                    let _ = fs::remove_file(entry.path());
-                }
+/// A held lock on a state file's lock file.
+struct Lock {
+    file: File,
+    path: PathBuf,
+    state: PathBuf,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Nothing stored: nothing left behind. Removed while still locked, so a writer
+        // that opened it meanwhile notices (the path no longer leads to its file) and
+        // opens it again.
+        if fs::symlink_metadata(&self.state).is_err() {
+            let _ = fs::remove_file(&self.path);
+        }
+        let _ = self.file.unlock();
+    }
+}
+
+fn lock_path(real: &Path) -> PathBuf {
+    let mut name = real.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    real.with_file_name(name)
+}
+
+/// Opens (creating) a lock file without following a symbolic link at its name, and
+/// refuses anything but a regular file there.
+fn open_lock(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW).mode(0o644);
+    }
+    #[cfg(not(unix))]
+    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(std::io::Error::other("the lock file is a symbolic link"));
+    }
+    let file = options.open(path).map_err(|e| {
+        if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            std::io::Error::other(format!(
+                "`{}` is a symbolic link; a lock file must not be one (remove it)",
+                path.display()
+            ))
+        } else {
+            e
+        }
+    })?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other(format!(
+            "`{}` is not a regular file",
+            path.display()
+        )));
+    }
+    Ok(file)
+}
+
+/// Whether `path` still names the file `file` has open.
+fn same_file(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), fs::symlink_metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        path.exists()
+    }
+}
+
+/// Temp files left by writers that died mid-save. Only a writer holding the lock
+/// creates one, and we hold it now, so every temp file there is stale.
+fn remove_stale_temp_files(real: &Path) {
+    let prefix = temp_prefix(real);
+    if let Ok(entries) = fs::read_dir(dir_of(real)) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = fs::remove_file(entry.path());
             }
         }
     }
+}
 
-    fn write_atomically(&self, bytes: &[u8]) -> Result<(), StoreError> {
-        write_atomically(&self.path, bytes).map_err(|e| self.io("cannot write", e))
+fn dir_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
     }
 }
 
 /// Replaces the file at `path` with `bytes` so that a crash leaves either the old file or
 /// the new one, never a mix: writes a temp file in the same directory, fsyncs it, renames
 /// it over `path`, and fsyncs the directory. This is how [`FileStore`] saves; the CLI
-/// writes rendered Markdown the same way.
+/// writes rendered Markdown the same way. `path` must be the real file (a symbolic link
+/// there would be replaced by the file, not followed).
 ///
 /// ```
 /// let dir = std::env::temp_dir().join(format!("checklist-atomic-{}", std::process::id()));
@@ -214,10 +417,7 @@ impl FileStore {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let dir = dir_of(path);
     let tmp = dir.join(format!(
         "{}{}-{}",
         temp_prefix(path),
@@ -263,8 +463,9 @@ impl Store for FileStore {
     }
 
     fn save(&self, state: &State, expected: Option<u64>) -> Result<(), StoreError> {
-        let _lock = self.lock()?;
-        self.save_locked(state, expected)
+        let real = self.real_path()?;
+        let _lock = self.lock(&real)?;
+        self.save_locked(&real, state, expected)
     }
 
     /// Holds the file's lock from the load to the save, so concurrent updates from
@@ -274,14 +475,14 @@ impl Store for FileStore {
         spec: &Arc<Spec>,
         change: &mut dyn FnMut(&mut State) -> Decision,
     ) -> Result<Outcome, StoreError> {
-        let _lock = self.lock()?;
-        let doc = self.load_document()?;
-        let loaded = self.state_from(spec, doc)?;
+        let real = self.real_path()?;
+        let _lock = self.lock(&real)?;
+        let loaded = self.state_from(spec, self.document_at(&real)?)?;
         let (state, expected) = match run_change(loaded, change) {
             Step::Finished(outcome) => return Ok(outcome),
             Step::Save { state, expected } => (state, expected),
         };
-        self.save_locked(&state, expected)?;
+        self.save_locked(&real, &state, expected)?;
         Ok(Outcome::Saved(state.revision()))
     }
 }

@@ -36,7 +36,7 @@ mod memory;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use file::{FileStore, write_atomically};
+pub use file::{DEFAULT_LOCK_TIMEOUT, FileStore, OnWait, write_atomically};
 pub use memory::MemoryStore;
 
 use crate::document::{Loaded, StateError};
@@ -78,6 +78,20 @@ pub enum StoreError {
         /// The revision found.
         found: u64,
     },
+    /// Another writer held the lock for longer than the store waits; nothing was
+    /// written.
+    #[error(
+        "`{location}` is locked by another writer (`{lock}`); gave up after {}s",
+        waited.as_secs()
+    )]
+    Busy {
+        /// Where.
+        location: String,
+        /// The lock that is held.
+        lock: String,
+        /// How long it waited.
+        waited: Duration,
+    },
     /// The store's backend refused or failed, for a reason of its own (a database that
     /// cannot be reached, a schema newer than this version knows).
     #[error("{message}")]
@@ -102,6 +116,9 @@ impl StoreError {
             }
             StoreError::State { source, .. } => source.help(),
             StoreError::Conflict { .. } => "someone else changed the state meanwhile; try again",
+            StoreError::Busy { .. } => {
+                "another writer is still at work (or died holding the lock): try again later, or wait longer"
+            }
             StoreError::Backend { help, .. } => help,
         }
     }
