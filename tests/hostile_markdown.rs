@@ -985,10 +985,14 @@ fn rendering_hostile_reasons_and_values_parses_back_to_the_same_ids() {
         };
         assert_eq!(item.mark(), mark, "{}", item.id());
     }
-    // The hostile texts are in the file, on annotation lines, defused.
-    assert!(rendered.contains("&lt;script>alert(1)&lt;/script>"));
-    assert!(rendered.contains("[ ] box [x] box [~] box {#pinned .optional}"));
-    assert!(rendered.contains("line one line two  - [ ] injected task # Injected heading"));
+    // The hostile texts are in the file, on annotation lines, defused: every character
+    // Markdown could read as markup is escaped.
+    assert!(
+        rendered.contains(r"\<script\>alert\(1\)\</script\>"),
+        "{rendered}"
+    );
+    assert!(rendered.contains(r"\[ \] box \[x\] box \[\~\] box \{\#pinned .optional\}"));
+    assert!(rendered.contains(r"line one line two  - \[ \] injected task \# Injected heading"));
     // Nothing hostile escaped onto a line of its own.
     for line in rendered.lines() {
         assert!(!line.starts_with("# Injected"), "{line}");

@@ -60,9 +60,11 @@ fn annotations_do_not_adopt_deeply_indented_children() {
         .spec;
     assert_eq!(ids(&again), ids(&spec), "\n{rendered}");
     boxes_match(&state, &again);
+    // On one line, and escaped: the reason's `[ ]` and backticks stay text.
     assert!(
-        rendered
-            .contains("- [ ] Parent\n  > blocked: waiting on [ ] the `vendor` - [ ] not a task"),
+        rendered.contains(
+            "- [ ] Parent\n  > blocked: waiting on \\[ \\] the \\`vendor\\` - \\[ \\] not a task"
+        ),
         "{rendered}"
     );
 }
@@ -85,4 +87,51 @@ fn rendering_keeps_crlf_and_lone_cr_line_endings() {
         assert_eq!(ids(&again), ids(&spec));
         boxes_match(&state, &again);
     }
+}
+
+/// User text goes into the rendered file as text: a value that looks like a link, HTML,
+/// emphasis or a new line of Markdown does not become one.
+#[test]
+fn user_values_are_escaped_in_the_rendered_markdown() {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let md = "# T\n\n- [ ] Ship it\n- [ ] Notes: ____\n";
+    let spec = Spec::parse(md).unwrap();
+    let mut state = State::new(spec.clone());
+    let hostile =
+        "[click](javascript:alert(1)) <img src=x onerror=alert(1)> *bold* `code`\n- [x] forged";
+    state
+        .apply(
+            spec.index_of("ship-it").unwrap(),
+            &Actor::new("eve [x](https://evil.example)"),
+            checklist::Request::Complete {
+                note: Some(hostile),
+                evidence: Some("<https://evil.example>"),
+            },
+        )
+        .unwrap();
+    state
+        .fill(spec.index_of("notes").unwrap(), &Actor::new("eve"), hostile)
+        .unwrap();
+    let rendered = state.render_markdown();
+    let options =
+        Options::ENABLE_TASKLISTS | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    for event in Parser::new_ext(&rendered, options) {
+        match event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::Emphasis | Tag::Strong)
+            | Event::Html(_)
+            | Event::InlineHtml(_)
+            | Event::Code(_) => panic!("user text became markup: {event:?}\n{rendered}"),
+            _ => {}
+        }
+    }
+    // Still one item per item, the same ids, and the text reads as it was given.
+    let again = Spec::parse(&rendered).unwrap();
+    assert_eq!(ids(&again), ids(&spec), "{rendered}");
+    let text: String = Parser::new_ext(&rendered, options)
+        .filter_map(|e| match e {
+            Event::Text(t) => Some(t.into_string()),
+            _ => None,
+        })
+        .collect();
+    assert!(text.contains("[click](javascript:alert(1))"), "{text}");
 }

@@ -254,6 +254,10 @@ pub struct Target {
     /// checklist (`deploy.md` → `deploy.state.json`).
     #[arg(long, value_name = "STATE", env = "CHECKLIST_STATE", hide_env = true)]
     pub state: Option<std::ffi::OsString>,
+    /// How long a change waits for another writer to finish with the state, in seconds;
+    /// then it gives up, writing nothing (exit 2).
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub wait: u64,
 }
 
 /// What every change takes: the checklist, its state, the items and the actor.

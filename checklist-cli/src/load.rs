@@ -100,8 +100,20 @@ pub fn default_state_path(checklist: &Path) -> PathBuf {
 /// The store the target's `--state` names. The only place that picks a store.
 pub fn store(target: &Target) -> Result<Box<dyn Store>> {
     let clock = clock()?;
+    let wait = std::time::Duration::from_secs(target.wait);
+    let on_wait: checklist_core::store::OnWait = Arc::new(move |lock: &Path| {
+        eprint(&format!(
+            "waiting for `{}`: another writer is changing the state (giving up after {}s; `--wait SECONDS` changes it)\n",
+            lock.display(),
+            wait.as_secs()
+        ))
+    });
     Ok(match Location::of(target) {
-        Location::File(path) => Box::new(FileStore::new(path).with_clock(clock)),
+        Location::File(path) => Box::new(
+            FileStore::new(path)
+                .with_clock(clock)
+                .with_lock_wait(wait, Some(on_wait)),
+        ),
     })
 }
 
@@ -127,6 +139,12 @@ pub fn open(target: &Target, term: &Term) -> Result<Opened> {
         eprint(&format!(
             "{} {migration}\n",
             term.err.bold(&term.err.yellow("note:"))
+        ));
+    }
+    for warning in &loaded.warnings {
+        eprint(&format!(
+            "{} {warning}\n",
+            term.err.bold(&term.err.yellow("warning:"))
         ));
     }
     Ok(Opened {

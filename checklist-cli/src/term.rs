@@ -3,6 +3,8 @@
 
 use std::io::{IsTerminal, Write};
 
+use crate::outcome::Fatal;
+
 /// The `--color` flag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
@@ -104,11 +106,19 @@ impl Paint {
     }
 }
 
-/// Writes to standard output, ignoring a closed pipe.
-pub fn print(text: &str) {
+/// Writes to standard output. A reader that went away (`checklist log | head`) is not an
+/// error: the command ends quietly, as if the reader had read it all. Any other failure
+/// (a full disk, `> /dev/full`) is: a truncated output must not pass for a whole one.
+pub fn print(text: &str) -> Result<(), Fatal> {
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Fatal::new(
+            format!("cannot write to standard output: {e}"),
+            "the output is incomplete; check where it goes (a full disk, a closed file)",
+        )),
+    }
 }
 
 /// Writes to standard error, ignoring errors.

@@ -107,15 +107,26 @@ fn when(at: &DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-/// Text that is safe on one Markdown line: no line breaks, no raw HTML.
+/// User text (names, notes, reasons, values) as literal text on one Markdown line: no
+/// line breaks, no control characters, and every character Markdown could read as markup
+/// escaped with a backslash, so `[click](javascript:alert(1))` in a field stays text
+/// instead of becoming a live link in the rendered file, and `<b>` stays text instead of
+/// HTML.
 fn inline(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\n' | '\r' => ' ',
-            c => c,
-        })
-        .collect::<String>()
-        .replace('<', "&lt;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => out.push('\u{FFFD}'),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '<' | '>' | '!' | '|' | '~' | '&'
+            | '#' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The note written under an item, or `None` when there is nothing to say (pending,

@@ -75,7 +75,7 @@ pub fn run(change: &Change, actor: Actor, request: Request<'_>, term: &Term) -> 
     let already = action.rule().settled_as;
     match result {
         Ok(applied) => {
-            print(&applied_text(&applied, &state_name, already, &term.out));
+            print(&applied_text(&applied, &state_name, already, &term.out))?;
             Ok(Outcome::Ok)
         }
         Err(UpdateError::Refused(Stop::NothingToDo(n))) => {
@@ -83,7 +83,7 @@ pub fn run(change: &Change, actor: Actor, request: Request<'_>, term: &Term) -> 
                 "nothing to do: the {n} item{} matched {} already {already}; `{state_name}` is unchanged\n",
                 plural(n),
                 if n == 1 { "is" } else { "are" },
-            ));
+            ))?;
             Ok(Outcome::Ok)
         }
         Err(UpdateError::Refused(Stop::Refused(refused, tried))) => {

@@ -10,6 +10,6 @@ use crate::outcome::{Outcome, Result};
 pub fn run(shell: Shell) -> Result {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "checklist", &mut script);
-    crate::term::print(&String::from_utf8_lossy(&script));
+    crate::term::print(&String::from_utf8_lossy(&script))?;
     Ok(Outcome::Ok)
 }

@@ -35,7 +35,7 @@ pub fn run(target: &Target, name: &str, json: bool, term: &Term) -> Result {
     };
     if json {
         let text = serde_json::to_string_pretty(&report).map_err(|e| Fatal::bare(e.to_string()))?;
-        print(&format!("{text}\n"));
+        print(&format!("{text}\n"))?;
         return Ok(outcome);
     }
     let paint = &term.out;
@@ -70,7 +70,7 @@ pub fn run(target: &Target, name: &str, json: bool, term: &Term) -> Result {
             }
         }
     }
-    print(&out);
+    print(&out)?;
     Ok(outcome)
 }
 

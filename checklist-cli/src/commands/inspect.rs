@@ -24,7 +24,7 @@ pub fn lint(file: &Path, strict: bool) -> Result {
                 "{}: {summary}; {n} warning{}\n",
                 file.display(),
                 if n == 1 { "" } else { "s" }
-            ));
+            ))?;
             Ok(if strict && n > 0 {
                 Outcome::No
             } else {
@@ -57,6 +57,6 @@ pub fn ids(file: &Path, json: bool) -> Result {
             out.push('\n');
         }
     }
-    print(&out);
+    print(&out)?;
     Ok(Outcome::Ok)
 }

@@ -15,7 +15,7 @@ pub fn run(target: &Target, json: bool, term: &Term) -> Result {
     let events = state.events();
     if json {
         let text = serde_json::to_string_pretty(events).map_err(|e| Fatal::bare(e.to_string()))?;
-        print(&format!("{text}\n"));
+        print(&format!("{text}\n"))?;
         return Ok(Outcome::Ok);
     }
     let paint = &term.out;
@@ -45,6 +45,6 @@ pub fn run(target: &Target, json: bool, term: &Term) -> Result {
             last.hash
         ),
     });
-    print(&out);
+    print(&out)?;
     Ok(Outcome::Ok)
 }

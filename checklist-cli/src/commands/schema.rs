@@ -15,6 +15,6 @@ pub fn run(file: Option<&Path>) -> Result {
         None => generic_schema(),
     };
     let text = serde_json::to_string_pretty(&schema).map_err(|e| Fatal::bare(e.to_string()))?;
-    print(&format!("{text}\n"));
+    print(&format!("{text}\n"))?;
     Ok(Outcome::Ok)
 }

@@ -18,9 +18,9 @@ pub fn run(target: &Target, json: bool, term: &Term) -> Result {
     let report = Report::new(&opened.state, &opened.location.to_string());
     if json {
         let text = serde_json::to_string_pretty(&report).map_err(|e| Fatal::bare(e.to_string()))?;
-        print(&format!("{text}\n"));
+        print(&format!("{text}\n"))?;
     } else {
-        print(&report.text(&term.out));
+        print(&report.text(&term.out))?;
     }
     Ok(Outcome::Ok)
 }

@@ -119,24 +119,7 @@ impl FileStore {
     /// The file the path means: symbolic links followed to their target (which may not
     /// exist yet: the first save creates it there).
     pub fn real_path(&self) -> Result<PathBuf, StoreError> {
-        let mut path = self.path.clone();
-        for _ in 0..MAX_LINKS {
-            match fs::symlink_metadata(&path) {
-                Ok(meta) if meta.file_type().is_symlink() => {
-                    let target = fs::read_link(&path)
-                        .map_err(|e| self.io("cannot read the symbolic link", e))?;
-                    path = match path.parent() {
-                        Some(dir) if target.is_relative() => dir.join(target),
-                        _ => target,
-                    };
-                }
-                _ => return Ok(path),
-            }
-        }
-        Err(self.io(
-            "too many levels of symbolic links from",
-            std::io::Error::other(format!("more than {MAX_LINKS} links")),
-        ))
+        resolve_links(&self.path).map_err(|e| self.io("cannot follow the symbolic links of", e))
     }
 
     fn io(&self, what: &'static str, source: std::io::Error) -> StoreError {
@@ -304,6 +287,40 @@ impl FileStore {
         remove_stale_temp_files(real);
         write_atomically(real, state.to_json().as_bytes()).map_err(|e| self.io("cannot write", e))
     }
+}
+
+/// The file `path` means: symbolic links at it followed (relative ones from the link's
+/// directory) to a path that is not a link, which may not exist yet. Writing there,
+/// rather than at `path`, keeps a link a link.
+///
+/// ```
+/// # #[cfg(unix)] {
+/// let dir = std::env::temp_dir().join(format!("checklist-links-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let _ = std::fs::remove_file(dir.join("a"));
+/// std::os::unix::fs::symlink("b", dir.join("a"))?;
+/// assert_eq!(checklist_core::store::resolve_links(&dir.join("a"))?, dir.join("b"));
+/// # std::fs::remove_dir_all(&dir)?;
+/// # }
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn resolve_links(path: &Path) -> std::io::Result<PathBuf> {
+    let mut path = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = fs::read_link(&path)?;
+                path = match path.parent() {
+                    Some(dir) if target.is_relative() => dir.join(target),
+                    _ => target,
+                };
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(std::io::Error::other(format!(
+        "more than {MAX_LINKS} levels of symbolic links"
+    )))
 }
 
 /// A held lock on a state file's lock file.

@@ -36,7 +36,7 @@ mod memory;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use file::{DEFAULT_LOCK_TIMEOUT, FileStore, OnWait, write_atomically};
+pub use file::{DEFAULT_LOCK_TIMEOUT, FileStore, OnWait, resolve_links, write_atomically};
 pub use memory::MemoryStore;
 
 use crate::document::{Loaded, StateError};
