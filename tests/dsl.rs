@@ -3,7 +3,7 @@
 
 use checklist_core::spec::ForeignMetadata;
 use checklist_core::{
-    Diagnostics, FieldType, ItemIndex, ItemKind, Mark, NoteKind, ParseOptions, Parsed, Spec, parse,
+    Diagnostics, FieldType, ItemKind, Mark, NoteKind, ParseOptions, Parsed, Spec, parse,
 };
 
 /// Parses in default mode; panics with the rendered diagnostics on error.
@@ -113,7 +113,7 @@ fn items_before_any_heading_belong_to_the_root() {
     assert!(root.is_root());
     assert_eq!(
         root.items(),
-        [ItemIndex::from_raw(0), ItemIndex::from_raw(1)]
+        [spec.items()[0].index(), spec.items()[1].index()]
     );
     assert_eq!(item(&spec, "before-title").section(), root.index());
     assert_eq!(item(&spec, "after-title").section(), root.index());
@@ -184,10 +184,7 @@ Part One
     let part_one = &spec.sections()[1];
     assert_eq!(
         part_one.children(),
-        [
-            checklist_core::SectionIndex::from_raw(2),
-            checklist_core::SectionIndex::from_raw(4)
-        ]
+        [spec.sections()[2].index(), spec.sections()[4].index()]
     );
     assert_eq!(part_one.location().line, 4);
     assert_eq!(spec.items_under(part_one.index()).len(), 3);

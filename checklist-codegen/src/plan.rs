@@ -112,14 +112,16 @@ pub(crate) fn type_name(slug_path: &str) -> String {
     }
 }
 
-fn value_kind(t: &FieldType) -> &'static str {
-    match t {
+/// The typed value of a field type; `None` for a type the typed API does not know yet.
+fn value_kind(t: &FieldType) -> Option<&'static str> {
+    Some(match t {
         FieldType::Text => "Text",
         FieldType::Date => "Date",
         FieldType::Number => "Number",
         FieldType::Url => "Url",
         FieldType::Enum(_) => "Choice",
-    }
+        _ => return None,
+    })
 }
 
 fn doc_escape(s: &str) -> String {
@@ -234,10 +236,17 @@ pub(crate) fn plan(spec: &Spec, file: &str) -> Result<Plan, Vec<String>> {
         let raw = item.index().get() as u32;
         let (kind, kind_doc) = match item.kind() {
             ItemKind::Task => (FieldKind::Task(raw), "Task".to_string()),
-            ItemKind::Field(t) => (
-                FieldKind::Field(raw, value_kind(t)),
-                format!("Field (type `{t}`)"),
-            ),
+            ItemKind::Field(t) => {
+                let Some(value) = value_kind(t) else {
+                    errors.push(format!(
+                        "{file}:{}: the field type `{t}` of item `{}` has no typed handle",
+                        item.line(),
+                        item.id()
+                    ));
+                    continue;
+                };
+                (FieldKind::Field(raw, value), format!("Field (type `{t}`)"))
+            }
             ItemKind::SignOff { role } => {
                 (FieldKind::SignOff(raw), format!("Sign-off (role `{role}`)"))
             }

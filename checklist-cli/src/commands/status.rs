@@ -1,7 +1,7 @@
 //! `status`: overall progress, a line per section with a bar and counts, the open items
 //! under each, and the gates.
 
-use checklist_core::{Progress, SectionIndex, Spec, State, Unmet};
+use checklist_core::{Progress, Spec, State, Unmet};
 use serde::Serialize;
 
 use crate::cli::Target;
@@ -95,8 +95,10 @@ impl<'a> Report<'a> {
         let today = state.today();
         // Each section's own items, then added up the tree: parents come before their
         // subsections, so one pass from the end carries every count to the root.
-        let mut totals: Vec<Progress> = (0..spec.sections().len())
-            .map(|i| state.section_progress(SectionIndex::from_raw(i as u32)))
+        let mut totals: Vec<Progress> = spec
+            .sections()
+            .iter()
+            .map(|s| state.section_progress(s.index()))
             .collect();
         for s in spec.sections().iter().rev() {
             if let Some(p) = s.parent() {
