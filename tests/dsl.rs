@@ -756,6 +756,11 @@ fn gate_ids<'s>(spec: &'s Spec, name: &str) -> Vec<&'s str> {
         .collect()
 }
 
+/// Parses in default mode, warnings allowed; panics on error.
+fn clean_or_warn(source: &str) -> Spec {
+    parse_ok(source).spec
+}
+
 #[test]
 fn toml_front_matter_sets_metadata() {
     let spec = clean(GATED);
@@ -936,6 +941,44 @@ fn repeated_ids_get_suffixes_and_a_warning_naming_both_lines() {
         "{}",
         second.message
     );
+}
+
+#[test]
+fn suffixed_ids_are_marked_as_depending_on_order() {
+    let parsed = parse_ok(
+        "## Checks\n\n- [ ] Tests pass\n- [ ] Lint\n- [ ] Tests pass\n- [ ] Lint {#lint-again}\n",
+    );
+    let marked: Vec<(&str, bool)> = parsed
+        .spec
+        .items()
+        .iter()
+        .map(|i| (i.id(), i.is_suffixed()))
+        .collect();
+    assert_eq!(
+        marked,
+        [
+            ("checks/tests-pass", false),
+            ("checks/lint", false),
+            ("checks/tests-pass-2", true),
+            // A pin is not a suffix, even when it reads like one.
+            ("checks/lint-again", false),
+        ]
+    );
+    // A repeated section suffixes its own id; its items are not suffixed themselves.
+    let spec = clean_or_warn("## A\n\n- [ ] x\n\n## A\n\n- [ ] x\n");
+    assert_eq!(ids(&spec), ["a/x", "a-2/x"]);
+    assert!(spec.items().iter().all(|i| !i.is_suffixed()));
+}
+
+#[test]
+fn front_matter_version_is_a_string_or_an_integer() {
+    let spec = clean("+++\nversion = \"2.1.0\"\n+++\n- [ ] x\n");
+    assert_eq!(spec.version(), Some("2.1.0"));
+    let spec = clean("+++\nversion = 2\n+++\n- [ ] x\n");
+    assert_eq!(spec.version(), Some("2"));
+    // As a string, the digest sees the same version either way.
+    let quoted = clean("+++\nversion = \"2\"\n+++\n- [ ] x\n");
+    assert_eq!(spec.digest(), quoted.digest());
 }
 
 #[test]
