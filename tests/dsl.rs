@@ -1,4 +1,7 @@
-//! One test (or a few) per row of "The DSL" table in DESIGN.md, plus the id rules.
+//! One test (or a few) per construct of the checklist language (each row of the table in
+//! README.md's "The checklist language": titles, sections, tasks and marks, optional
+//! markers, fields, sign-offs, nesting, steps, notes, attribute blocks, front matter),
+//! plus the id rules.
 //! Each asserts what the convention means, not merely that the input parses.
 
 use checklist_core::spec::ForeignMetadata;
@@ -576,7 +579,7 @@ Read the runbook first.
 
 #[test]
 fn an_attribute_block_pins_the_id_and_overrides_kind() {
-    // DESIGN.md's example block, every attribute at once: a sign-off, so its `type=`
+    // The attribute block with every attribute at once: a sign-off, so its `type=`
     // has no effect, and the parser says so.
     let parsed = parse_ok(
         "# T\n\n## S\n\n\

@@ -7,6 +7,14 @@
 //! (`grouping-bullet/task` → `grouping_bullet__task`). Two different ids can still meet
 //! in one Rust name (`x-1` and `x1` both make the type `X1`); that is reported with both
 //! lines and the `{#id}` fix.
+//!
+//! Ids are Unicode (`代码质量/所有代码审查完成`, `überprüfung-der-sicherheit`), and so are
+//! the names, as far as Rust and the user's lints allow (see [`Speller`]): each id word is
+//! NFC-normalised, and its characters are kept when they are `XID_Continue`, allowed by
+//! Unicode's general security profile and not the only letters of their script, all
+//! Latin look-alikes; other characters are transliterated (their compatibility form, else
+//! `u` and the code point). A name that cannot start an identifier gets `_` (fields) or
+//! `Section` (types) in front.
 
 use std::collections::{HashMap, HashSet};
 

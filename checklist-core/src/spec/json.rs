@@ -9,7 +9,8 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use super::{Gate, ItemIndex, ItemKind, Mark, Section, Spec};
 
 impl Spec {
-    /// Counts of what the checklist holds (as `checklist lint` prints them).
+    /// Counts of what the checklist holds: sections, items by kind, optional items and
+    /// gates.
     pub fn summary(&self) -> Summary {
         let mut s = Summary {
             sections: self.sections.len(),
@@ -31,7 +32,8 @@ impl Spec {
     }
 }
 
-/// Counts of what a checklist holds.
+/// Counts of what a checklist holds, from [`Spec::summary`]: a plain library type; its
+/// `Display` is one line (`34 sections, 177 items: 170 tasks, 3 fields, ...`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     /// Sections, the root included.
@@ -60,7 +62,8 @@ impl fmt::Display for Summary {
     }
 }
 
-/// The JSON view of one item, as `checklist ids --json` prints it.
+/// The JSON view of one item, from [`Spec::item_view`]: a plain library type, the unit the
+/// spec's JSON tree (`Serialize for Spec`) is made of. It borrows from the spec.
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemView<'a> {
     /// Id path.
