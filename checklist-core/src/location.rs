@@ -75,6 +75,7 @@ impl LineIndex {
     /// [`LineIndex::locate`] for a caller that asks in (mostly) source order, like the
     /// parser: `hint` holds the line of its previous answer, and the few lines after it
     /// are tried before a binary search over the whole file.
+    #[inline]
     pub(crate) fn locate_near(
         &self,
         source: &str,
@@ -98,6 +99,7 @@ impl LineIndex {
         self.location(source, span, start, line)
     }
 
+    #[inline]
     fn location(&self, source: &str, span: Range<usize>, start: usize, line: u32) -> Location {
         let line_start = self.starts[line as usize - 1];
         let column = source

@@ -64,6 +64,7 @@ impl Identified for Section {
 impl<I: Copy> IdIndex<I> {
     /// The hash `get_hashed` and `insert_hashed` take (so that a caller doing both pays
     /// for it once).
+    #[inline]
     pub(crate) fn hash(&self, id: &str) -> u64 {
         self.keys.hash_one(id)
     }
