@@ -1,4 +1,5 @@
-//! Id patterns: how gates (and the CLI) name sets of items.
+//! Id patterns: how gates, and tools through [`Spec::select`](crate::Spec::select), name
+//! sets of items.
 //!
 //! A pattern is an id path whose segments may use globs: `*` matches within one segment
 //! (`code-*`, `*`), `**` as a whole segment matches any number of segments, zero included.
