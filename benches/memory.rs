@@ -9,9 +9,22 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use checklist::{ParseOptions, State, markdown_options};
+use checklist::{ParseOptions, State};
 use common::{Limit, Row, Table};
-use pulldown_cmark::Parser;
+use pulldown_cmark::{Options, Parser};
+
+/// The pulldown-cmark options the checklist language is defined on (the parser's own,
+/// which are not public): CommonMark plus GFM task lists, tables, strikethrough,
+/// footnotes, alert quotes and both front matter styles.
+fn markdown_options() -> Options {
+    Options::ENABLE_TASKLISTS
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_GFM
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+}
 
 /// The system allocator, counting live bytes and their high-water mark.
 struct Counting;

@@ -91,5 +91,51 @@ pub use checklist_core::*;
 ///     [`State`]'s;
 /// - `pub mod deploy` with the generated structs (`Items`, one per section, `Gates`),
 ///   each documented with the Markdown text and `file:line`.
+///
+/// # Names
+///
+/// A section's struct is its id path in UpperCamelCase (`pre-deployment/code-quality` →
+/// `PreDeploymentCodeQuality`), an item's field its path below the section in snake_case
+/// (`linting_passes_with_no_errors`, nested paths joined with `__`). Ids in any language
+/// keep their own letters, NFC-normalised, wherever Rust accepts them in an identifier
+/// (`XID_Start` / `XID_Continue`) and no lint of your crate would fire on them:
+///
+/// ```
+/// # use checklist::checklist;
+/// checklist!(pub Freigabe, inline "## Überprüfung der Sicherheit\n- [ ] Abhängigkeiten geprüft\n");
+/// checklist!(pub Fabu, inline "## 代码质量\n- [ ] 所有代码审查完成\n");
+/// checklist!(pub Vypusk, inline "## Проверка безопасности\n- [ ] Аудит проведён\n");
+///
+/// let _ = Freigabe::items().überprüfung_der_sicherheit.abhängigkeiten_geprüft;
+/// let _ = Fabu::items().代码质量.所有代码审查完成;
+/// let _ = Vypusk::items().проверка_безопасности.аудит_проведён;
+/// ```
+///
+/// Other characters are transliterated: to their compatibility form when that is made of
+/// identifier characters (`x²` → `x2`, `ﬁ` → `fi`), else to `u` and the code point in
+/// hex. That covers characters outside Unicode's general security profile (which the
+/// `uncommon_codepoints` lint flags) and the letters of a script that the checklist uses
+/// only through look-alikes of Latin letters (which `mixed_script_confusables` flags):
+/// both lints can be allowed only for a whole crate, so the macro avoids them instead.
+/// The generated module allows `non_snake_case` and `non_camel_case_types`. A crate that
+/// denies `non_ascii_idents` pins ASCII ids (`{#code-quality}`). Two ids that meet in one
+/// Rust name are a compile error naming both.
+///
+/// # The path to this crate
+///
+/// The generated code names this crate as your `Cargo.toml` does, so a renamed dependency
+/// (`cl = { package = "checklist", ... }`) just works; without a `Cargo.toml` entry it
+/// uses `::checklist`. To give the path yourself (say, when another crate re-exports this
+/// one), write `#[checklist(crate = "PATH")]` first, as with serde's
+/// `#[serde(crate = "...")]`:
+///
+/// ```
+/// extern crate checklist as cl;
+///
+/// cl::checklist!(#[checklist(crate = "::cl")] pub Release, inline "- [ ] Tests pass\n");
+/// # fn main() {
+/// let _ = Release::items().tests_pass;
+/// # }
+/// ```
 #[cfg(feature = "macros")]
 pub use checklist_macros::checklist;

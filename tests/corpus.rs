@@ -7,8 +7,21 @@
 
 use std::path::{Path, PathBuf};
 
-use checklist_core::{Mark, ParseOptions, markdown_options, parse};
-use pulldown_cmark::{Event, Parser};
+use checklist_core::{Mark, ParseOptions, parse};
+use pulldown_cmark::{Event, Options, Parser};
+
+/// The pulldown-cmark options the checklist language is defined on (the parser's own,
+/// which are not public): CommonMark plus GFM task lists, tables, strikethrough,
+/// footnotes, alert quotes and both front matter styles.
+fn markdown_options() -> Options {
+    Options::ENABLE_TASKLISTS
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_GFM
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+}
 
 fn corpus_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("CHECKLIST_CORPUS")?;

@@ -277,6 +277,14 @@ fn front_matter_value_of_the_wrong_type() {
 }
 
 #[test]
+fn front_matter_version_with_a_fraction_asks_for_quotes() {
+    let source = "+++\nid = \"deploy\"\nversion = 2.10\n+++\n# Deploy\n\n- [ ] a\n";
+    let out = fails(source, &[("E0004", 3, 11, "2.10")]);
+    assert!(out.contains("`version = \"2.10\"`"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
 fn unknown_front_matter_key() {
     let source = "+++\nid = \"deploy\"\nowner = \"me\"\n+++\n# Deploy\n\n- [ ] a\n";
     let out = fails(source, &[("E0004", 3, 1, "owner")]);
@@ -521,4 +529,55 @@ fn type_on_a_signoff_is_ignored_with_a_warning() {
 fn contradicting_attributes_task_with_a_role() {
     let r = fails("- [ ] Go {.task role=qa}\n", &[("E0014", 1, 11, ".task")]);
     insta::assert_snapshot!(r);
+}
+
+/// Every error of the parse side, printed with its whole `source()` chain (as `anyhow`
+/// or a CLI prints it): each message must appear once, so no error repeats its source.
+#[test]
+fn error_messages_do_not_repeat_their_source() {
+    use std::error::Error;
+
+    fn chain(e: &dyn Error) -> Vec<String> {
+        let mut out = vec![e.to_string()];
+        let mut next = e.source();
+        while let Some(s) = next {
+            out.push(s.to_string());
+            next = s.source();
+        }
+        out
+    }
+    fn each_once(e: &dyn Error) {
+        let chain = chain(e);
+        let printed = chain.join(": ");
+        for message in &chain {
+            assert_eq!(
+                printed.matches(message.as_str()).count(),
+                1,
+                "`{message}` is printed more than once in `{printed}`"
+            );
+        }
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let missing =
+        checklist_core::parse_file(dir.path().join("nope.md"), &ParseOptions::new("nope.md"))
+            .unwrap_err();
+    assert!(matches!(missing, checklist_core::LoadError::Io { .. }));
+    assert!(missing.source().is_some(), "the I/O error is the source");
+    each_once(&missing);
+
+    let bad = dir.path().join("bad.md");
+    std::fs::write(&bad, "- [ ] a {#A}\n").unwrap();
+    let parse_error = checklist_core::parse_file(&bad, &ParseOptions::new("bad.md")).unwrap_err();
+    assert!(matches!(parse_error, checklist_core::LoadError::Parse(_)));
+    each_once(&parse_error);
+
+    let diagnostics = parse("- [ ] a {#A}\n", &ParseOptions::new("deploy.md")).unwrap_err();
+    each_once(&diagnostics);
+
+    let spec = checklist_core::Spec::parse("## A\n- [ ] x\n## B\n- [ ] x\n").unwrap();
+    each_once(&spec.select("nothing-like-it").unwrap_err());
+    each_once(&spec.select("x").unwrap_err());
+
+    each_once(&"integer".parse::<checklist_core::FieldType>().unwrap_err());
 }

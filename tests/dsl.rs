@@ -1,9 +1,12 @@
-//! One test (or a few) per row of "The DSL" table in DESIGN.md, plus the id rules.
+//! One test (or a few) per construct of the checklist language (each row of the table in
+//! README.md's "The checklist language": titles, sections, tasks and marks, optional
+//! markers, fields, sign-offs, nesting, steps, notes, attribute blocks, front matter),
+//! plus the id rules.
 //! Each asserts what the convention means, not merely that the input parses.
 
 use checklist_core::spec::ForeignMetadata;
 use checklist_core::{
-    Diagnostics, FieldType, ItemIndex, ItemKind, Mark, NoteKind, ParseOptions, Parsed, Spec, parse,
+    Diagnostics, FieldType, ItemKind, Mark, NoteKind, ParseOptions, Parsed, Spec, parse,
 };
 
 /// Parses in default mode; panics with the rendered diagnostics on error.
@@ -113,7 +116,7 @@ fn items_before_any_heading_belong_to_the_root() {
     assert!(root.is_root());
     assert_eq!(
         root.items(),
-        [ItemIndex::from_raw(0), ItemIndex::from_raw(1)]
+        [spec.items()[0].index(), spec.items()[1].index()]
     );
     assert_eq!(item(&spec, "before-title").section(), root.index());
     assert_eq!(item(&spec, "after-title").section(), root.index());
@@ -184,10 +187,7 @@ Part One
     let part_one = &spec.sections()[1];
     assert_eq!(
         part_one.children(),
-        [
-            checklist_core::SectionIndex::from_raw(2),
-            checklist_core::SectionIndex::from_raw(4)
-        ]
+        [spec.sections()[2].index(), spec.sections()[4].index()]
     );
     assert_eq!(part_one.location().line, 4);
     assert_eq!(spec.items_under(part_one.index()).len(), 3);
@@ -579,7 +579,7 @@ Read the runbook first.
 
 #[test]
 fn an_attribute_block_pins_the_id_and_overrides_kind() {
-    // DESIGN.md's example block, every attribute at once: a sign-off, so its `type=`
+    // The attribute block with every attribute at once: a sign-off, so its `type=`
     // has no effect, and the parser says so.
     let parsed = parse_ok(
         "# T\n\n## S\n\n\
@@ -757,6 +757,11 @@ fn gate_ids<'s>(spec: &'s Spec, name: &str) -> Vec<&'s str> {
         .iter()
         .map(|&i| spec.item(i).id())
         .collect()
+}
+
+/// Parses in default mode, warnings allowed; panics on error.
+fn clean_or_warn(source: &str) -> Spec {
+    parse_ok(source).spec
 }
 
 #[test]
@@ -939,6 +944,44 @@ fn repeated_ids_get_suffixes_and_a_warning_naming_both_lines() {
         "{}",
         second.message
     );
+}
+
+#[test]
+fn suffixed_ids_are_marked_as_depending_on_order() {
+    let parsed = parse_ok(
+        "## Checks\n\n- [ ] Tests pass\n- [ ] Lint\n- [ ] Tests pass\n- [ ] Lint {#lint-again}\n",
+    );
+    let marked: Vec<(&str, bool)> = parsed
+        .spec
+        .items()
+        .iter()
+        .map(|i| (i.id(), i.is_suffixed()))
+        .collect();
+    assert_eq!(
+        marked,
+        [
+            ("checks/tests-pass", false),
+            ("checks/lint", false),
+            ("checks/tests-pass-2", true),
+            // A pin is not a suffix, even when it reads like one.
+            ("checks/lint-again", false),
+        ]
+    );
+    // A repeated section suffixes its own id; its items are not suffixed themselves.
+    let spec = clean_or_warn("## A\n\n- [ ] x\n\n## A\n\n- [ ] x\n");
+    assert_eq!(ids(&spec), ["a/x", "a-2/x"]);
+    assert!(spec.items().iter().all(|i| !i.is_suffixed()));
+}
+
+#[test]
+fn front_matter_version_is_a_string_or_an_integer() {
+    let spec = clean("+++\nversion = \"2.1.0\"\n+++\n- [ ] x\n");
+    assert_eq!(spec.version(), Some("2.1.0"));
+    let spec = clean("+++\nversion = 2\n+++\n- [ ] x\n");
+    assert_eq!(spec.version(), Some("2"));
+    // As a string, the digest sees the same version either way.
+    let quoted = clean("+++\nversion = \"2\"\n+++\n- [ ] x\n");
+    assert_eq!(spec.digest(), quoted.digest());
 }
 
 #[test]

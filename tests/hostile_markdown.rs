@@ -872,6 +872,125 @@ fn each_limit_has_its_own_error_naming_the_field_and_raising_it_parses() {
     }
 }
 
+// --- reading files ---------------------------------------------------------------------
+
+/// Asserts that `err` is the input-size E0012 at the top of the file.
+fn too_large(err: checklist::LoadError, limit: usize) {
+    let checklist::LoadError::Parse(err) = err else {
+        panic!("expected E0012, got {err}");
+    };
+    let d = the_error(&err);
+    limit_check(d, limit);
+    assert!(err.to_string().contains("--> hostile.md:1:1"), "{err}");
+}
+
+fn limit_check(d: &Diagnostic, value: usize) {
+    limit(d, "max_input_bytes", value, 1, 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn reading_dev_zero_stops_at_the_input_limit() {
+    // Not a regular file: no size to check first, and it never ends. The read stops one
+    // byte past the limit, whatever the limit is (the default is 64 MiB).
+    let err = checklist::parse_file("/dev/zero", &with(|l| l.max_input_bytes = 1024)).unwrap_err();
+    too_large(err, 1024);
+    let err = checklist::parse_file("/dev/zero", &opts()).unwrap_err();
+    too_large(err, Limits::default().max_input_bytes);
+}
+
+#[cfg(unix)]
+#[test]
+fn reading_a_fifo_stops_at_the_input_limit() {
+    use std::io::Write;
+
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("checklist.md");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo is not available: fifo test skipped");
+        return;
+    }
+    // A writer that never stops: it ends when the reader closes its end.
+    let endless = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(endless)
+            .unwrap();
+        let chunk = "- [ ] again\n".repeat(1000);
+        let mut written = 0usize;
+        while f.write_all(chunk.as_bytes()).is_ok() {
+            written += chunk.len();
+        }
+        written
+    });
+    let err = checklist::parse_file(&fifo, &with(|l| l.max_input_bytes = 100_000)).unwrap_err();
+    too_large(err, 100_000);
+    let written = writer.join().unwrap();
+    assert!(
+        written < 100_000 + (1 << 20),
+        "the reader stopped early: {written} bytes written"
+    );
+
+    // Within the limit, a fifo parses like a file.
+    let short = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(short)
+            .unwrap()
+            .write_all(b"# T\n\n- [ ] a\n")
+            .unwrap();
+    });
+    let parsed = checklist::parse_file(&fifo, &opts()).unwrap();
+    writer.join().unwrap();
+    assert_eq!(ids(&parsed.spec), ["a"]);
+}
+
+#[test]
+fn a_regular_file_over_the_limit_is_refused_with_its_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.md");
+    std::fs::write(&path, "- [ ] a\n".repeat(100)).unwrap();
+    let err = checklist::parse_file(&path, &with(|l| l.max_input_bytes = 100)).unwrap_err();
+    let checklist::LoadError::Parse(err) = err else {
+        panic!("expected E0012");
+    };
+    let d = the_error(&err);
+    limit_check(d, 100);
+    assert!(
+        d.message.contains("the input is 800 bytes"),
+        "{}",
+        d.message
+    );
+    // A byte order mark does not count, as in `parse`.
+    std::fs::write(&path, "\u{feff}- [ ] a\n").unwrap();
+    let parsed = checklist::parse_file(&path, &with(|l| l.max_input_bytes = 8)).unwrap();
+    assert_eq!(ids(&parsed.spec), ["a"]);
+}
+
+// --- terminal safety -------------------------------------------------------------------
+
+#[test]
+fn rendered_diagnostics_carry_no_control_or_bidi_characters() {
+    // An escape that would retitle the terminal, a bell, a right-to-left override and a
+    // C1 control, in the text of a repeated item, in a heading and in a pin.
+    let source = "# T\u{1b}]0;owned\u{7}\n\n## S\u{202e}x\n\n- [ ] a\u{9b}2J\n- [ ] a\u{9b}2J\n- [ ] b {#B\u{1b}[31m}\n";
+    let err = fails(source, &opts().strict(true));
+    let rendered = err.to_string();
+    for bad in ['\u{1b}', '\u{7}', '\u{202e}', '\u{9b}'] {
+        assert!(
+            !rendered.contains(bad),
+            "U+{:04X} in:\n{rendered}",
+            bad as u32
+        );
+    }
+    assert!(rendered.contains("a\u{fffd}2J"), "{rendered}");
+    // Columns are those of the source: one placeholder per character.
+    assert!(rendered.contains("--> hostile.md:6:1"), "{rendered}");
+}
+
 // --- rendering -------------------------------------------------------------------------
 
 const SEED_PATH: &str = "examples/checklists/production-deployment.md";

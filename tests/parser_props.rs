@@ -6,13 +6,25 @@ use std::collections::{BTreeSet, HashSet};
 
 use checklist_core::slug::is_slug;
 use checklist_core::{
-    Code, Diagnostics, ItemKind, Limits, Mark, ParseOptions, Parsed, markdown_options, parse,
-    parse_bytes,
+    Code, Diagnostics, ItemKind, Limits, Mark, ParseOptions, Parsed, parse, parse_bytes,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
-use pulldown_cmark::{Event, Parser};
+use pulldown_cmark::{Event, Options, Parser};
+
+/// The pulldown-cmark options the checklist language is defined on (the parser's own,
+/// which are not public): CommonMark plus GFM task lists, tables, strikethrough,
+/// footnotes, alert quotes and both front matter styles.
+fn markdown_options() -> Options {
+    Options::ENABLE_TASKLISTS
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_GFM
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+}
 
 const CASES: u32 = 256;
 

@@ -136,6 +136,7 @@ fn resolve_all_but_signoffs(state: &mut State) {
                         FieldType::Url => "https://ci.example.com/1",
                         FieldType::Enum(values) => values[0].as_str(),
                         FieldType::Text => "someone",
+                        other => unreachable!("no value for {other}"),
                     };
                     state.fill(i, &wes(), v).is_ok()
                 }
@@ -276,6 +277,7 @@ fn probes(ty: &FieldType) -> Vec<Probe> {
             "low",
             Value::Text("low".into()),
         ),
+        other => unreachable!("no probes for {other}"),
     };
     let skip = |reason, waiver| Request::Skip { reason, waiver };
     let waiver = |approver, expires| Some(WaiverRequest { approver, expires });

@@ -21,7 +21,7 @@ use sha2::Digest as _;
 pub const KIB: usize = 1 << 10;
 pub const MIB: usize = 1 << 20;
 
-/// The reference checklist of DESIGN.md.
+/// The reference checklist: the production deployment checklist (177 items in 34 sections).
 pub const SEED: &str = include_str!("../../examples/checklists/production-deployment.md");
 
 // ---------------------------------------------------------------------------------------

@@ -10,8 +10,10 @@
 //! - `pub use deploy::Deploy;`;
 //! - `include_bytes!` of the file, so cargo rebuilds when the Markdown changes.
 //!
-//! Generated code names the facade crate as `::checklist`, like serde's derives name
-//! `serde`.
+//! Generated code names the facade crate by the path `facade` (`::checklist` unless the
+//! user's `Cargo.toml` renames it or the input says `#[checklist(crate = "...")]`, see the
+//! crate docs), as serde's derives name `serde`. The module allows `non_snake_case` and
+//! `non_camel_case_types`, which names made of scripts without case could trip.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -43,7 +45,13 @@ pub(crate) fn module_name(type_name: &str) -> String {
 }
 
 /// The whole expansion for a checklist that loaded and planned cleanly.
-pub(crate) fn expand(input: &Input, loaded: &Loaded, spec: &Spec, plan: &Plan) -> TokenStream {
+pub(crate) fn expand(
+    input: &Input,
+    loaded: &Loaded,
+    spec: &Spec,
+    plan: &Plan,
+    facade: &syn::Path,
+) -> TokenStream {
     let vis = &input.vis;
     let name = &input.name;
     let attrs = &input.attrs;
@@ -76,7 +84,7 @@ pub(crate) fn expand(input: &Input, loaded: &Loaded, spec: &Spec, plan: &Plan) -
         let fields = s.fields.iter().map(|f| {
             let fname = ident(&f.name);
             let fdoc = &f.doc;
-            let ty = field_type(plan, &f.kind, name);
+            let ty = field_type(plan, &f.kind, name, facade);
             quote! { #[doc = #fdoc] pub #fname: #ty, }
         });
         quote! {
@@ -85,14 +93,14 @@ pub(crate) fn expand(input: &Input, loaded: &Loaded, spec: &Spec, plan: &Plan) -
             pub struct #ty { #(#fields)* }
         }
     });
-    let items_value = section_value(plan, 0);
+    let items_value = section_value(plan, 0, facade);
     let gate_fields = plan.gates.iter().map(|(g, _, doc)| {
         let g = ident(g);
-        quote! { #[doc = #doc] pub #g: ::checklist::typed::Gate<#name>, }
+        quote! { #[doc = #doc] pub #g: #facade::typed::Gate<#name>, }
     });
     let gate_values = plan.gates.iter().map(|(g, i, _)| {
         let g = ident(g);
-        quote! { #g: ::checklist::typed::Gate::__new(#i), }
+        quote! { #g: #facade::typed::Gate::__new(#i), }
     });
 
     // Everything lives in the module, the marker type included, and the type is
@@ -100,6 +108,7 @@ pub(crate) fn expand(input: &Input, loaded: &Loaded, spec: &Spec, plan: &Plan) -
     // function body (doctests, tests), names in one module always do.
     quote! {
         #[doc = #module_doc]
+        #[allow(non_snake_case, non_camel_case_types)]
         #vis mod #module {
             #(#attrs)*
             #[doc = #type_doc]
@@ -131,22 +140,22 @@ pub(crate) fn expand(input: &Input, loaded: &Loaded, spec: &Spec, plan: &Plan) -
                 }
 
                 /// The spec, parsed once from [`Self::SOURCE`] by the same parser the macro used.
-                pub fn spec() -> &'static ::std::sync::Arc<::checklist::Spec> {
-                    <Self as ::checklist::typed::Checklist>::spec()
+                pub fn spec() -> &'static ::std::sync::Arc<#facade::Spec> {
+                    <Self as #facade::typed::Checklist>::spec()
                 }
 
                 /// A fresh state of this checklist.
-                pub fn new_state() -> ::checklist::typed::TypedState<Self> {
-                    ::checklist::typed::TypedState::new()
+                pub fn new_state() -> #facade::typed::TypedState<Self> {
+                    #facade::typed::TypedState::new()
                 }
             }
 
-            impl ::checklist::typed::Checklist for #name {
-                fn spec() -> &'static ::std::sync::Arc<::checklist::Spec> {
-                    static SPEC: ::std::sync::OnceLock<::std::sync::Arc<::checklist::Spec>> =
+            impl #facade::typed::Checklist for #name {
+                fn spec() -> &'static ::std::sync::Arc<#facade::Spec> {
+                    static SPEC: ::std::sync::OnceLock<::std::sync::Arc<#facade::Spec>> =
                         ::std::sync::OnceLock::new();
                     SPEC.get_or_init(|| {
-                        ::std::sync::Arc::new(::checklist::typed::__embedded_spec(
+                        ::std::sync::Arc::new(#facade::typed::__embedded_spec(
                             #name::SOURCE,
                             #name::FILE,
                             #name::DIGEST,
@@ -161,32 +170,32 @@ pub(crate) fn expand(input: &Input, loaded: &Loaded, spec: &Spec, plan: &Plan) -
     }
 }
 
-fn field_type(plan: &Plan, kind: &FieldKind, checklist: &Ident) -> TokenStream {
+fn field_type(plan: &Plan, kind: &FieldKind, checklist: &Ident, facade: &syn::Path) -> TokenStream {
     match kind {
         FieldKind::Section(i) => {
             let ty = ident(&plan.sections[*i].type_name);
             quote! { #ty }
         }
-        FieldKind::Task(_) => quote! { ::checklist::typed::Task<#checklist> },
-        FieldKind::SignOff(_) => quote! { ::checklist::typed::SignOff<#checklist> },
+        FieldKind::Task(_) => quote! { #facade::typed::Task<#checklist> },
+        FieldKind::SignOff(_) => quote! { #facade::typed::SignOff<#checklist> },
         FieldKind::Field(_, value) => {
             let value = ident(value);
-            quote! { ::checklist::typed::Field<#checklist, ::checklist::typed::#value> }
+            quote! { #facade::typed::Field<#checklist, #facade::typed::#value> }
         }
     }
 }
 
 /// The const expression building section `i`'s struct.
-fn section_value(plan: &Plan, i: usize) -> TokenStream {
+fn section_value(plan: &Plan, i: usize, facade: &syn::Path) -> TokenStream {
     let section = &plan.sections[i];
     let ty = ident(&section.type_name);
     let fields = section.fields.iter().map(|f| {
         let fname = ident(&f.name);
         let value = match &f.kind {
-            FieldKind::Section(j) => section_value(plan, *j),
-            FieldKind::Task(raw) => quote! { ::checklist::typed::Task::__new(#raw) },
-            FieldKind::SignOff(raw) => quote! { ::checklist::typed::SignOff::__new(#raw) },
-            FieldKind::Field(raw, _) => quote! { ::checklist::typed::Field::__new(#raw) },
+            FieldKind::Section(j) => section_value(plan, *j, facade),
+            FieldKind::Task(raw) => quote! { #facade::typed::Task::__new(#raw) },
+            FieldKind::SignOff(raw) => quote! { #facade::typed::SignOff::__new(#raw) },
+            FieldKind::Field(raw, _) => quote! { #facade::typed::Field::__new(#raw) },
         };
         quote! { #fname: #value, }
     });

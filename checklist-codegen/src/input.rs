@@ -5,11 +5,20 @@
 //! checklist!(pub(crate) Release, inline "# Release\n\n- [ ] Tests pass\n");
 //! ```
 //!
-//! Outer attributes (doc comments) before the visibility go onto the generated type.
+//! Outer attributes (doc comments) before the visibility go onto the generated type, but
+//! for `#[checklist(...)]`, the macro's own options:
+//!
+//! ```text
+//! checklist!(#[checklist(crate = "::my_checklist")] pub Deploy, "deploy.md");
+//! ```
+//!
+//! `crate = "PATH"` names the path the generated code reaches the facade crate by, as
+//! serde's `#[serde(crate = "...")]` does; without it the macro finds the facade's name
+//! in the user's `Cargo.toml` (see `crate::facade`).
 
 use proc_macro2::Span;
 use syn::parse::{Parse, ParseStream};
-use syn::{Attribute, Ident, LitStr, Token, Visibility};
+use syn::{Attribute, Ident, LitStr, Path, Token, Visibility};
 
 /// Where the Markdown comes from.
 pub(crate) enum Source {
@@ -33,6 +42,8 @@ impl Source {
 
 /// The parsed macro input.
 pub(crate) struct Input {
+    /// `#[checklist(crate = "...")]`: the facade's path, when the user gave it.
+    pub(crate) krate: Option<Path>,
     pub(crate) attrs: Vec<Attribute>,
     pub(crate) vis: Visibility,
     pub(crate) name: Ident,
@@ -41,7 +52,30 @@ pub(crate) struct Input {
 
 impl Parse for Input {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let attrs = input.call(Attribute::parse_outer)?;
+        let mut attrs = input.call(Attribute::parse_outer)?;
+        let mut krate = None;
+        for attr in attrs.iter().filter(|a| a.path().is_ident("checklist")) {
+            attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("crate") {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    if krate.is_some() {
+                        return Err(meta.error("`crate` is given twice"));
+                    }
+                    krate = Some(lit.parse::<Path>().map_err(|_| {
+                        syn::Error::new(
+                            lit.span(),
+                            "expected a path to the checklist crate, e.g. `crate = \"::my_checklist\"`",
+                        )
+                    })?);
+                    Ok(())
+                } else {
+                    Err(meta.error(
+                        "unknown checklist option: the only one is `crate = \"path\"`",
+                    ))
+                }
+            })?;
+        }
+        attrs.retain(|a| !a.path().is_ident("checklist"));
         let vis: Visibility = input.parse()?;
         let name: Ident = input.parse().map_err(|e| {
             syn::Error::new(
@@ -72,6 +106,7 @@ impl Parse for Input {
             return Err(input.error("unexpected tokens after the checklist source"));
         }
         Ok(Input {
+            krate,
             attrs,
             vis,
             name,

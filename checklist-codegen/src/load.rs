@@ -1,10 +1,11 @@
-//! Step 2, load: read the Markdown and parse it with checklist-core's own parser, in
-//! strict mode (every item needs exactly one name). Problems become `syn::Error`s on the
+//! Step 2, load: read the Markdown and parse it with checklist-core's own reader and
+//! parser ([`checklist_core::parse_file`]), in strict mode (every item needs exactly one
+//! name). Problems become `syn::Error`s on the
 //! path literal, rendered like rustc with the Markdown line, a caret and the help.
 
 use std::path::{Path, PathBuf};
 
-use checklist_core::{ParseOptions, Spec};
+use checklist_core::{LoadError, ParseOptions, Spec};
 
 use crate::input::Source;
 
@@ -29,8 +30,12 @@ pub(crate) fn load(source: &Source, manifest_dir: Option<&Path>) -> Loaded {
         absolute: None,
         errors: Some(syn::Error::new(span, message)),
     };
-    let (label, text, absolute) = match source {
-        Source::Inline(lit) => ("inline".to_string(), lit.value(), None),
+    let (label, parsed, absolute) = match source {
+        Source::Inline(lit) => {
+            let label = "inline".to_string();
+            let options = ParseOptions::new(label.clone()).strict(true);
+            (label, checklist_core::parse(&lit.value(), &options), None)
+        }
         Source::Path(lit) => {
             let rel = lit.value();
             if Path::new(&rel).is_absolute() {
@@ -50,34 +55,25 @@ pub(crate) fn load(source: &Source, manifest_dir: Option<&Path>) -> Loaded {
                 );
             };
             let path = dir.join(&rel);
-            match std::fs::read(&path) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => (rel, text, Some(path)),
-                    Err(e) => {
-                        return fail(
-                            rel.clone(),
-                            format!(
-                                "{rel}: byte {} is not valid UTF-8; save the checklist as UTF-8",
-                                e.utf8_error().valid_up_to()
-                            ),
-                        );
-                    }
-                },
-                Err(e) => {
+            let options = ParseOptions::new(rel.clone()).strict(true);
+            match checklist_core::parse_file(&path, &options) {
+                Ok(parsed) => (rel, Ok(parsed), Some(path)),
+                Err(LoadError::Parse(diags)) => (rel, Err(diags), Some(path)),
+                // No absolute path in the message: it would differ from one machine (or
+                // target directory) to the next, and the path as written says it all.
+                Err(LoadError::Io { source, .. }) => {
                     return fail(
                         rel.clone(),
                         format!(
-                            "cannot read checklist `{rel}` (looked for {}): {e}\n  = help: the path is relative to CARGO_MANIFEST_DIR ({})",
-                            path.display(),
-                            dir.display()
+                            "cannot read checklist `{rel}`: {source}\n  = help: the path is relative to the crate's directory (CARGO_MANIFEST_DIR, where its Cargo.toml is)"
                         ),
                     );
                 }
+                Err(e) => return fail(rel.clone(), format!("cannot load checklist `{rel}`: {e}")),
             }
         }
     };
-    let options = ParseOptions::new(label.clone()).strict(true);
-    match checklist_core::parse(&text, &options) {
+    match parsed {
         Ok(parsed) => Loaded {
             spec: Some(parsed.spec),
             file_label: label,

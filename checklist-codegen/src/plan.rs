@@ -7,10 +7,21 @@
 //! (`grouping-bullet/task` → `grouping_bullet__task`). Two different ids can still meet
 //! in one Rust name (`x-1` and `x1` both make the type `X1`); that is reported with both
 //! lines and the `{#id}` fix.
+//!
+//! Ids are Unicode (`代码质量/所有代码审查完成`, `überprüfung-der-sicherheit`), and so are
+//! the names, as far as Rust and the user's lints allow (see [`Speller`]): each id word is
+//! NFC-normalised, and its characters are kept when they are `XID_Continue`, allowed by
+//! Unicode's general security profile and not the only letters of their script, all
+//! Latin look-alikes; other characters are transliterated (their compatibility form, else
+//! `u` and the code point). A name that cannot start an identifier gets `_` (fields) or
+//! `Section` (types) in front.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use checklist_core::{FieldType, ItemKind, SectionIndex, Spec};
+use unicode_normalization::UnicodeNormalization;
+use unicode_security::mixed_script::AugmentedScriptSet;
+use unicode_security::{GeneralSecurityProfile, is_potential_mixed_script_confusable_char};
 
 /// A generated struct: one per section.
 pub(crate) struct SectionPlan {
@@ -54,72 +65,154 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "typeof", "unsized", "virtual", "yield", "union",
 ];
 
-/// Characters outside ASCII are spelled as their code point, so every name is a plain
-/// ASCII identifier (no `non_ascii_idents` or confusable-script lints in user crates).
-fn ascii_word(word: &str, upper: bool) -> String {
-    let mut out = String::with_capacity(word.len());
-    for c in word.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if upper {
-            out.push_str(&format!("U{:X}", c as u32));
+/// How the characters of ids are spelled in Rust names.
+///
+/// A character is kept when Rust accepts it in an identifier and no lint of the user's
+/// crate would fire on it: it is `XID_Continue` and allowed by Unicode's general security
+/// profile (`uncommon_codepoints`), and its script is not used only through characters
+/// that look like Latin ones (`mixed_script_confusables`). Those two lints can only be
+/// allowed for a whole crate, never for the generated code alone, so the names avoid
+/// them instead. Other characters are transliterated: their compatibility form when that
+/// is made of kept characters (`²` → `2`, `ﬁ` → `fi`), else `u` and the code point in hex.
+#[derive(Default)]
+pub(crate) struct Speller {
+    /// Script sets whose every character used here is a Latin look-alike.
+    confusable: HashSet<AugmentedScriptSet>,
+}
+
+impl Speller {
+    /// The speller for every name of `spec`: a first spelling of all of them finds the
+    /// scripts used only through Latin look-alikes, whose characters are then spelled out.
+    pub(crate) fn for_spec(spec: &Spec) -> Speller {
+        let plain = Speller::default();
+        let mut names: Vec<String> = Vec::new();
+        for section in spec.sections().iter().skip(1) {
+            names.push(plain.type_name(section.id()));
+            names.push(plain.field_name(own_segment(section.id())));
+        }
+        for item in spec.items() {
+            names.push(plain.field_name(item.id()));
+        }
+        for gate in spec.gates() {
+            names.push(plain.field_name(gate.name()));
+        }
+        // As rustc's lint does: per script set, suspicious while every character seen
+        // is a potential confusable.
+        let mut suspicious: HashMap<AugmentedScriptSet, bool> = HashMap::new();
+        for c in names
+            .iter()
+            .flat_map(|n| n.chars())
+            .filter(|c| !c.is_ascii())
+        {
+            let confusable = is_potential_mixed_script_confusable_char(c);
+            suspicious
+                .entry(AugmentedScriptSet::for_char(c))
+                .and_modify(|s| *s &= confusable)
+                .or_insert(confusable);
+        }
+        Speller {
+            confusable: suspicious
+                .into_iter()
+                .filter_map(|(set, s)| s.then_some(set))
+                .collect(),
+        }
+    }
+
+    fn keeps(&self, c: char) -> bool {
+        c.is_ascii_alphanumeric()
+            || (!c.is_ascii()
+                && unicode_ident::is_xid_continue(c)
+                && c.identifier_allowed()
+                && !self.confusable.contains(&AugmentedScriptSet::for_char(c)))
+    }
+
+    /// One word of an id (NFC-normalised), spelled for Rust.
+    fn word(&self, word: &str, upper: bool, out: &mut String) {
+        for c in word.nfc() {
+            if self.keeps(c) {
+                out.push(c);
+                continue;
+            }
+            let compatible: String = std::iter::once(c).nfkc().collect();
+            if !compatible.is_empty()
+                && compatible != c.to_string()
+                && compatible.chars().all(|k| self.keeps(k))
+            {
+                out.push_str(&compatible);
+            } else if upper {
+                out.push_str(&format!("U{:X}", c as u32));
+            } else {
+                out.push_str(&format!("u{:x}", c as u32));
+            }
+        }
+    }
+
+    /// `linting-passes-with-no-errors` → `linting_passes_with_no_errors`,
+    /// `überprüfung` → `überprüfung`, `代码质量/所有代码审查完成` → `代码质量__所有代码审查完成`;
+    /// keywords get a trailing `_`, a name that cannot start an identifier (a digit) a
+    /// leading `_`.
+    pub(crate) fn field_name(&self, slug_path: &str) -> String {
+        let mut joined = String::with_capacity(slug_path.len() + 8);
+        for (i, seg) in slug_path.split('/').enumerate() {
+            if i > 0 {
+                joined.push_str("__");
+            }
+            for (j, w) in seg.split('-').enumerate() {
+                if j > 0 {
+                    joined.push('_');
+                }
+                self.word(w, false, &mut joined);
+            }
+        }
+        if joined.starts_with(|c: char| !unicode_ident::is_xid_start(c)) {
+            format!("_{joined}")
+        } else if KEYWORDS.contains(&joined.as_str()) {
+            format!("{joined}_")
+        } else if joined.is_empty() {
+            "item".to_string()
         } else {
-            out.push_str(&format!("u{:x}", c as u32));
+            joined
         }
     }
-    out
-}
 
-/// `linting-passes-with-no-errors` → `linting_passes_with_no_errors`; keywords get a
-/// trailing `_`, a leading digit a leading `_`.
-pub(crate) fn field_name(slug_path: &str) -> String {
-    let joined = slug_path
-        .split('/')
-        .map(|seg| {
-            seg.split('-')
-                .map(|w| ascii_word(w, false))
-                .collect::<Vec<_>>()
-                .join("_")
-        })
-        .collect::<Vec<_>>()
-        .join("__");
-    if joined.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("_{joined}")
-    } else if KEYWORDS.contains(&joined.as_str()) {
-        format!("{joined}_")
-    } else if joined.is_empty() {
-        "item".to_string()
-    } else {
-        joined
-    }
-}
-
-/// `pre-deployment/code-quality` → `PreDeploymentCodeQuality`; a leading digit gets a
-/// `Section` prefix.
-pub(crate) fn type_name(slug_path: &str) -> String {
-    let mut out = String::new();
-    for word in slug_path.split(['/', '-']) {
-        let mut chars = word.chars();
-        if let Some(first) = chars.next() {
-            out.push_str(&ascii_word(&first.to_uppercase().collect::<String>(), true));
-            out.push_str(&ascii_word(chars.as_str(), true));
+    /// `pre-deployment/code-quality` → `PreDeploymentCodeQuality`, `überprüfung` →
+    /// `Überprüfung`; a name that cannot start an identifier (a digit) gets a `Section`
+    /// prefix.
+    pub(crate) fn type_name(&self, slug_path: &str) -> String {
+        let mut out = String::new();
+        for word in slug_path.split(['/', '-']) {
+            let word: String = word.nfc().collect();
+            let mut chars = word.chars();
+            if let Some(first) = chars.next() {
+                self.word(&first.to_uppercase().collect::<String>(), true, &mut out);
+                self.word(chars.as_str(), true, &mut out);
+            }
+        }
+        if out.is_empty()
+            || out == "Self"
+            || out.starts_with(|c: char| !unicode_ident::is_xid_start(c))
+        {
+            format!("Section{out}")
+        } else {
+            out
         }
     }
-    if out.starts_with(|c: char| c.is_ascii_digit()) || out.is_empty() || out == "Self" {
-        format!("Section{out}")
-    } else {
-        out
-    }
 }
 
-fn value_kind(t: &FieldType) -> &'static str {
-    match t {
+/// The last segment of an id path.
+fn own_segment(id: &str) -> &str {
+    id.rsplit('/').next().unwrap_or(id)
+}
+
+fn value_kind(t: &FieldType) -> Option<&'static str> {
+    Some(match t {
         FieldType::Text => "Text",
         FieldType::Date => "Date",
         FieldType::Number => "Number",
         FieldType::Url => "Url",
         FieldType::Enum(_) => "Choice",
-    }
+        _ => return None,
+    })
 }
 
 fn doc_escape(s: &str) -> String {
@@ -134,6 +227,7 @@ struct Claim {
 /// Decides all names; returns every clash as an error message.
 pub(crate) fn plan(spec: &Spec, file: &str) -> Result<Plan, Vec<String>> {
     let mut errors = Vec::new();
+    let speller = Speller::for_spec(spec);
     let mut sections: Vec<SectionPlan> = Vec::with_capacity(spec.sections().len());
     let mut plan_of: HashMap<SectionIndex, usize> = HashMap::new();
     let mut type_names: HashMap<String, Claim> = HashMap::new();
@@ -142,7 +236,7 @@ pub(crate) fn plan(spec: &Spec, file: &str) -> Result<Plan, Vec<String>> {
         let name = if section.is_root() {
             "Items".to_string()
         } else {
-            type_name(section.id())
+            speller.type_name(section.id())
         };
         let what = if section.is_root() {
             "the checklist root".to_string()
@@ -202,13 +296,13 @@ pub(crate) fn plan(spec: &Spec, file: &str) -> Result<Plan, Vec<String>> {
         };
     for section in spec.sections().iter().skip(1) {
         let parent = section.parent().map_or(0, |p| plan_of[&p]);
-        let own = section.id().rsplit('/').next().unwrap_or(section.id());
+        let own = own_segment(section.id());
         let me = plan_of[&section.index()];
         add(
             &mut errors,
             parent,
             FieldPlan {
-                name: field_name(own),
+                name: speller.field_name(own),
                 doc: format!(
                     "Section \"{}\" (`{}`).",
                     doc_escape(section.title()),
@@ -234,10 +328,17 @@ pub(crate) fn plan(spec: &Spec, file: &str) -> Result<Plan, Vec<String>> {
         let raw = item.index().get() as u32;
         let (kind, kind_doc) = match item.kind() {
             ItemKind::Task => (FieldKind::Task(raw), "Task".to_string()),
-            ItemKind::Field(t) => (
-                FieldKind::Field(raw, value_kind(t)),
-                format!("Field (type `{t}`)"),
-            ),
+            ItemKind::Field(t) => {
+                let Some(value) = value_kind(t) else {
+                    errors.push(format!(
+                        "{file}:{}: the field type `{t}` of item `{}` has no typed handle",
+                        item.line(),
+                        item.id()
+                    ));
+                    continue;
+                };
+                (FieldKind::Field(raw, value), format!("Field (type `{t}`)"))
+            }
             ItemKind::SignOff { role } => {
                 (FieldKind::SignOff(raw), format!("Sign-off (role `{role}`)"))
             }
@@ -255,7 +356,7 @@ pub(crate) fn plan(spec: &Spec, file: &str) -> Result<Plan, Vec<String>> {
             &mut errors,
             owner,
             FieldPlan {
-                name: field_name(relative),
+                name: speller.field_name(relative),
                 doc,
                 kind,
             },
@@ -275,7 +376,7 @@ pub(crate) fn plan(spec: &Spec, file: &str) -> Result<Plan, Vec<String>> {
                 ),
                 None => format!("Gate `{}`.", g.name()),
             };
-            (field_name(g.name()), g.index().get() as u32, doc)
+            (speller.field_name(g.name()), g.index().get() as u32, doc)
         })
         .collect();
     if errors.is_empty() {
@@ -296,6 +397,14 @@ fn clash(name: &str, what: &str, first: &Claim, second: &str, line: u32, file: &
 mod tests {
     use super::*;
 
+    fn field_name(id: &str) -> String {
+        Speller::default().field_name(id)
+    }
+
+    fn type_name(id: &str) -> String {
+        Speller::default().type_name(id)
+    }
+
     #[test]
     fn names() {
         assert_eq!(field_name("linting-passes"), "linting_passes");
@@ -303,12 +412,57 @@ mod tests {
         assert_eq!(field_name("type"), "type_");
         assert_eq!(field_name("self"), "self_");
         assert_eq!(field_name("group/task"), "group__task");
-        assert_eq!(field_name("überprüfung"), "ufcberprufcfung");
         assert_eq!(
             type_name("pre-deployment/code-quality"),
             "PreDeploymentCodeQuality"
         );
         assert_eq!(type_name("1-before"), "Section1Before");
         assert_eq!(type_name("self"), "SectionSelf");
+    }
+
+    #[test]
+    fn unicode_names_are_kept_where_rust_accepts_them() {
+        assert_eq!(
+            field_name("überprüfung-der-sicherheit"),
+            "überprüfung_der_sicherheit"
+        );
+        assert_eq!(
+            type_name("überprüfung-der-sicherheit"),
+            "ÜberprüfungDerSicherheit"
+        );
+        assert_eq!(
+            field_name("代码质量/所有代码审查完成"),
+            "代码质量__所有代码审查完成"
+        );
+        assert_eq!(type_name("代码质量"), "代码质量");
+        assert_eq!(field_name("проверка-безопасности"), "проверка_безопасности");
+        assert_eq!(type_name("проверка-безопасности"), "ПроверкаБезопасности");
+        // Decomposed input is normalised (NFC), as rustc does with identifiers.
+        assert_eq!(field_name("u\u{308}ber"), "über");
+    }
+
+    #[test]
+    fn other_characters_are_transliterated() {
+        // Compatibility forms that are identifier characters: superscripts, ligatures.
+        assert_eq!(field_name("x²"), "x2");
+        assert_eq!(field_name("ﬁle"), "file");
+        // Not an identifier character, nor made of them: the code point.
+        assert_eq!(field_name("a½"), "aubd");
+        // A digit cannot start a name, in any script.
+        assert_eq!(field_name("٣-steps"), "_٣_steps");
+        assert_eq!(type_name("٣-steps"), "Section٣Steps");
+    }
+
+    #[test]
+    fn a_script_used_only_through_latin_look_alikes_is_spelled_out() {
+        // `сор` is Cyrillic letters that all look like Latin ones: `mixed_script_confusables`
+        // would fire in the user's crate, so they are spelled as code points.
+        let spec = Spec::parse("- [ ] сор\n").unwrap();
+        let speller = Speller::for_spec(&spec);
+        assert_eq!(speller.field_name("сор"), "u441u43eu440");
+        // With one Cyrillic letter that looks like no Latin one, the script is fine.
+        let spec = Spec::parse("- [ ] сор\n- [ ] проверка\n").unwrap();
+        let speller = Speller::for_spec(&spec);
+        assert_eq!(speller.field_name("сор"), "сор");
     }
 }

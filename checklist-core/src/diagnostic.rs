@@ -1,14 +1,20 @@
 //! Diagnostics: what the parser says about a checklist, with a location and a hint.
 //!
 //! Every diagnostic has a stable [`Code`] (so tools and docs can refer to it), a
-//! [`Severity`], a byte span into the source, the 1-based line and column of that span,
-//! a message, and a help line that tells the user what to do. [`Diagnostic::render`]
-//! prints it the way rustc does: the offending source line with a caret under it.
+//! [`Severity`] (the code's), a byte span into the source, the 1-based line and column of
+//! that span, a message, and a help line that tells the user what to do. They are built
+//! one way, [`Diagnostic::new`] then [`Diagnostic::with_help`] and
+//! [`Diagnostic::with_related`]; [`Diagnostic::render`] prints one the way rustc does,
+//! through `annotate-snippets`: the offending source line with a caret under it.
 
 use std::fmt;
-use std::ops::Range;
 
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde::Serialize;
+
+pub use crate::location::Location;
+use crate::location::floor_char_boundary;
+use crate::text::one_line;
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -116,25 +122,25 @@ impl Serialize for Code {
         s.serialize_str(self.as_str())
     }
 }
-
-/// A position in the source: byte span plus the 1-based line and column of its start.
-///
-/// Columns count characters (not bytes), so they match what an editor shows.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Location {
-    /// Byte range in the source.
-    #[serde(skip)]
-    pub span: Range<usize>,
-    /// 1-based line of `span.start`.
-    pub line: u32,
-    /// 1-based column (in characters) of `span.start`.
-    pub column: u32,
-}
-
 /// One message about the checklist source.
+///
+/// Built with [`Diagnostic::new`]; the fields are public to read.
+///
+/// ```
+/// use checklist_core::{Code, Diagnostic, Severity, Spec};
+///
+/// let spec = Spec::parse("# Deploy\n\n- [ ] Ship it\n")?;
+/// let at = spec.items()[0].location().clone();
+/// let d = Diagnostic::new(Code::NotATask, at, "a message")
+///     .with_help("what to do about it");
+/// assert_eq!(d.severity, Severity::Warning);
+/// assert_eq!(d.help.as_deref(), Some("what to do about it"));
+/// # Ok::<(), checklist_core::Diagnostics>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Diagnostic {
-    /// Error or warning.
+    /// Error or warning: the code's [`Code::default_severity`].
     pub severity: Severity,
     /// The stable code, e.g. `E0003`.
     pub code: Code,
@@ -152,6 +158,7 @@ pub struct Diagnostic {
 
 /// A secondary location attached to a diagnostic.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Related {
     /// Where.
     #[serde(flatten)]
@@ -161,13 +168,47 @@ pub struct Related {
 }
 
 impl Diagnostic {
+    /// A diagnostic with this code at this location; its severity is the code's.
+    pub fn new(code: Code, location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: code.default_severity(),
+            code,
+            message: message.into(),
+            location,
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// Says what to do about it.
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Points at another place that matters, e.g. where a repeated id was first used.
+    #[must_use]
+    pub fn with_related(mut self, location: Location, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            location,
+            message: message.into(),
+        });
+        self
+    }
+
     /// Whether this diagnostic fails the parse.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 
-    /// Renders the diagnostic like rustc: header, `--> file:line:col`, the source line with
-    /// a caret under the span, related notes and the help line.
+    /// Renders the diagnostic like rustc, without colour: header, `--> file:line:col`,
+    /// the source line with a caret under the span, related notes and the help line.
+    /// Every line ends with a newline.
+    ///
+    /// User text (the message, the source line, notes, help) goes through
+    /// [`text::one_line`](crate::text::one_line), so it cannot break lines or send
+    /// control sequences to a terminal.
     ///
     /// ```
     /// let source = "# Deploy\n\n- [ ] Ship it {#Bad_Id}\n";
@@ -177,57 +218,69 @@ impl Diagnostic {
     /// assert!(text.contains("--> deploy.md:3:"));
     /// ```
     pub fn render(&self, file: &str, source: &str) -> String {
-        let mut out = String::new();
-        self.render_into(&mut out, file, source);
+        self.render_with(&Renderer::plain(), file, source)
+    }
+
+    /// [`Diagnostic::render`] with rustc's colours (ANSI escapes), for a terminal.
+    pub fn render_styled(&self, file: &str, source: &str) -> String {
+        self.render_with(&Renderer::styled(), file, source)
+    }
+
+    fn render_with(&self, renderer: &Renderer, file: &str, source: &str) -> String {
+        let line = line_at(source, self.location.span.start);
+        // The span inside the shown line, in the line's cleaned text: `one_line` keeps
+        // every character one character, so columns (which annotate-snippets counts
+        // from the line) stay those of `location`.
+        let at = floor_char_boundary(source, self.location.span.start.min(source.len()));
+        let start = at - line.start;
+        let end = floor_char_boundary(
+            line.text,
+            self.location.span.end.clamp(line.start, line.end) - line.start,
+        )
+        .max(start);
+        let shown_start = one_line(&line.text[..start]).len();
+        let shown_end = shown_start + one_line(&line.text[start..end]).len();
+        let text = one_line(line.text);
+        let file = one_line(file);
+        let message = one_line(&self.message);
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let notes: Vec<String> = self
+            .related
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} (line {}, column {})",
+                    one_line(&r.message),
+                    r.location.line,
+                    r.location.column
+                )
+            })
+            .collect();
+        let help = self.help.as_deref().map(one_line);
+        let group = level
+            .primary_title(&*message)
+            .id(self.code.as_str())
+            .element(
+                Snippet::source(&*text)
+                    .line_start(self.location.line as usize)
+                    .path(&*file)
+                    .annotation(AnnotationKind::Primary.span(shown_start..shown_end)),
+            )
+            .elements(notes.iter().map(|n| Level::NOTE.message(n.as_str())))
+            .elements(help.iter().map(|h| Level::HELP.message(&**h)));
+        let mut out = renderer.render(&[group]);
+        out.push('\n');
         out
     }
-
-    fn render_into(&self, out: &mut String, file: &str, source: &str) {
-        use fmt::Write;
-        let line_no = self.location.line.to_string();
-        let gutter = " ".repeat(line_no.len());
-        let _ = writeln!(out, "{}[{}]: {}", self.severity, self.code, self.message);
-        let _ = writeln!(
-            out,
-            "{gutter}--> {file}:{}:{}",
-            self.location.line, self.location.column
-        );
-        let line_text = line_at(source, self.location.span.start);
-        let _ = writeln!(out, "{gutter} |");
-        let _ = writeln!(out, "{line_no} | {}", sanitize(line_text.text));
-        let caret_start = self.location.column.saturating_sub(1) as usize;
-        let span_end = self.location.span.end.min(line_text.end);
-        let width = source
-            .get(self.location.span.start.min(span_end)..span_end)
-            .map_or(1, |s| s.chars().count().max(1));
-        let _ = writeln!(
-            out,
-            "{gutter} | {}{}",
-            " ".repeat(caret_start),
-            "^".repeat(width)
-        );
-        for related in &self.related {
-            let _ = writeln!(
-                out,
-                "{gutter} = note: {} (line {}, column {})",
-                related.message, related.location.line, related.location.column
-            );
-        }
-        if let Some(help) = &self.help {
-            let _ = writeln!(out, "{gutter} = help: {help}");
-        }
-    }
 }
 
-/// Keeps one rendered line on one terminal line: control characters become spaces.
-fn sanitize(line: &str) -> String {
-    line.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
-}
-
+/// The line of `source` that holds byte `offset`, without its line break.
 struct LineText<'a> {
     text: &'a str,
+    start: usize,
     end: usize,
 }
 
@@ -239,206 +292,14 @@ fn line_at(source: &str, offset: usize) -> LineText<'_> {
         .map_or(source.len(), |i| offset + i);
     LineText {
         text: &source[start..end],
+        start,
         end,
-    }
-}
-
-pub(crate) fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-/// Maps byte offsets to 1-based line and column numbers.
-///
-/// Built once per source; lookups are a binary search. `\n`, `\r\n` and a lone `\r` all
-/// end a line, as in CommonMark.
-#[derive(Debug, Clone)]
-pub struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    /// Indexes `source`.
-    pub fn new(source: &str) -> Self {
-        let bytes = source.as_bytes();
-        let mut starts = vec![0];
-        if !bytes.contains(&b'\r') {
-            // Only `\n` breaks lines: let `memchr` find them (a byte loop costs several
-            // times more on a large file).
-            starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
-            return LineIndex { starts };
-        }
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
-                _ => {}
-            }
-            i += 1;
-        }
-        LineIndex { starts }
-    }
-
-    /// The 1-based line of a byte offset.
-    pub fn line(&self, offset: usize) -> u32 {
-        let line = self.starts.partition_point(|&s| s <= offset);
-        u32::try_from(line.max(1)).unwrap_or(u32::MAX)
-    }
-
-    /// The location of a byte span: its start's line and column.
-    pub fn locate(&self, source: &str, span: Range<usize>) -> Location {
-        let start = floor_char_boundary(source, span.start.min(source.len()));
-        let line = self.line(start);
-        self.location(source, span, start, line)
-    }
-
-    /// [`LineIndex::locate`] for a caller that asks in (mostly) source order, like the
-    /// parser: `hint` holds the line of its previous answer, and the few lines after it
-    /// are tried before a binary search over the whole file.
-    pub(crate) fn locate_near(
-        &self,
-        source: &str,
-        span: Range<usize>,
-        hint: &std::cell::Cell<u32>,
-    ) -> Location {
-        let start = floor_char_boundary(source, span.start.min(source.len()));
-        // Line `l` (1-based) holds `start` when it starts at or before it and the next
-        // line starts after it: the same line `LineIndex::line` finds.
-        let holds = |l: usize| {
-            l >= 1
-                && self.starts.get(l - 1).is_some_and(|&s| s <= start)
-                && self.starts.get(l).is_none_or(|&s| s > start)
-        };
-        let from = hint.get() as usize;
-        let line = (from..from + 8).find(|&l| holds(l)).map_or_else(
-            || self.line(start),
-            |l| u32::try_from(l).unwrap_or(u32::MAX),
-        );
-        hint.set(line);
-        self.location(source, span, start, line)
-    }
-
-    fn location(&self, source: &str, span: Range<usize>, start: usize, line: u32) -> Location {
-        let line_start = self.starts[line as usize - 1];
-        let column = source
-            .get(line_start..start)
-            .map_or(0, |s| s.chars().count());
-        Location {
-            span: start..span.end.max(start).min(source.len()),
-            line,
-            column: u32::try_from(column + 1).unwrap_or(u32::MAX),
-        }
-    }
-}
-
-/// The error returned when a checklist does not parse: every diagnostic found (errors and
-/// warnings, in source order), plus what is needed to render them.
-///
-/// `Display` renders all of them like rustc; [`Diagnostics::diagnostics`] gives the data.
-#[derive(Debug, Clone)]
-pub struct Diagnostics {
-    file: String,
-    text: String,
-    diagnostics: Vec<Diagnostic>,
-    partial: Option<Box<crate::spec::Spec>>,
-}
-
-impl Diagnostics {
-    pub(crate) fn new(file: String, text: String, diagnostics: Vec<Diagnostic>) -> Self {
-        Diagnostics {
-            file,
-            text,
-            diagnostics,
-            partial: None,
-        }
-    }
-
-    pub(crate) fn with_partial(mut self, spec: crate::spec::Spec) -> Self {
-        self.partial = Some(Box::new(spec));
-        self
-    }
-
-    /// The checklist as far as it could be read despite the errors, when the errors
-    /// left a structure to read (not for unreadable input). Tools use it to keep going
-    /// after reporting the errors: the `checklist!` macro expands it so that code using
-    /// the checklist does not drown the real error in follow-up errors. Never use it as
-    /// the checklist itself.
-    pub fn partial_spec(&self) -> Option<&crate::spec::Spec> {
-        self.partial.as_deref()
-    }
-
-    /// All diagnostics, errors and warnings, in source order.
-    pub fn diagnostics(&self) -> &[Diagnostic] {
-        &self.diagnostics
-    }
-
-    /// Only the errors.
-    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics.iter().filter(|d| d.is_error())
-    }
-
-    /// The file name used in rendered locations.
-    pub fn file(&self) -> &str {
-        &self.file
-    }
-
-    /// The source text the diagnostics point into.
-    pub fn source_text(&self) -> &str {
-        &self.text
-    }
-}
-
-impl std::error::Error for Diagnostics {}
-
-impl fmt::Display for Diagnostics {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let errors = self.errors().count();
-        for (i, d) in self.diagnostics.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            f.write_str(&d.render(&self.file, &self.text))?;
-        }
-        if !self.diagnostics.is_empty() {
-            f.write_str("\n")?;
-        }
-        write!(
-            f,
-            "error: could not parse `{}` ({} error{})",
-            self.file,
-            errors,
-            if errors == 1 { "" } else { "s" }
-        )
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_index_handles_all_line_endings() {
-        let src = "a\nb\r\nc\rd";
-        let idx = LineIndex::new(src);
-        assert_eq!(idx.line(0), 1);
-        assert_eq!(idx.line(2), 2);
-        assert_eq!(idx.line(5), 3);
-        assert_eq!(idx.line(7), 4);
-        let loc = idx.locate(src, 7..8);
-        assert_eq!((loc.line, loc.column), (4, 1));
-    }
-
-    #[test]
-    fn columns_count_characters_not_bytes() {
-        let src = "é {#x";
-        let idx = LineIndex::new(src);
-        // `é` is two bytes, so byte 3 is `{`: the third character on the line.
-        let loc = idx.locate(src, 3..4);
-        assert_eq!(loc.column, 3);
-    }
 
     #[test]
     fn codes_are_unique_and_prefixed_by_severity() {

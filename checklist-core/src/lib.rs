@@ -66,6 +66,7 @@ pub use chrono;
 pub mod clock;
 pub mod diagnostic;
 pub mod document;
+mod location;
 mod parse;
 pub mod pattern;
 pub mod render;
@@ -74,12 +75,16 @@ pub mod slug;
 pub mod spec;
 pub mod state;
 pub mod store;
+pub mod text;
 pub mod typed;
 pub mod value;
 
-pub use diagnostic::{Code, Diagnostic, Diagnostics, Location, Severity};
+pub use diagnostic::{Code, Diagnostic, Related, Severity};
 pub use document::{Document, LoadLimits, LoadWarning, Loaded, Migration, StateError};
-pub use parse::{Limits, LoadError, ParseOptions, Parsed, markdown_options, parse, parse_bytes};
+pub use location::Location;
+pub use parse::{
+    Diagnostics, Limits, LoadError, ParseOptions, Parsed, parse, parse_bytes, parse_file,
+};
 pub use report::{GateReport, Progress, Unmet, UnmetItem};
 pub use spec::{
     FieldType, Gate, GateIndex, Item, ItemIndex, ItemKind, Mark, Note, NoteKind, Section,

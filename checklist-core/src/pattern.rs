@@ -1,4 +1,5 @@
-//! Id patterns: how gates (and the CLI) name sets of items.
+//! Id patterns: how gates, and tools through [`Spec::select`](crate::Spec::select), name
+//! sets of items.
 //!
 //! A pattern is an id path whose segments may use globs: `*` matches within one segment
 //! (`code-*`, `*`), `**` as a whole segment matches any number of segments, zero included.
@@ -8,6 +9,54 @@
 //!
 //! Matching is iterative with a single backtrack point per level, so it is linear-ish in
 //! the id length and never recurses.
+//!
+//! [`is_glob`] tells a pattern from a plain id (or suffix) in what a user typed, and
+//! [`Spec::select`](crate::Spec::select) resolves such a query to items, suggesting the
+//! closest id when nothing matches.
+
+/// Whether `text` is a glob pattern (uses `*` anywhere) rather than an id or a suffix of
+/// one. [`Pattern::is_glob`] and [`Spec::select`](crate::Spec::select) decide the same way.
+///
+/// ```
+/// use checklist_core::pattern::is_glob;
+/// assert!(is_glob("pre-deployment/**"));
+/// assert!(is_glob("*/security/xss-*"));
+/// assert!(!is_glob("code-quality/linting-passes-with-no-errors"));
+/// ```
+pub fn is_glob(text: &str) -> bool {
+    text.contains('*')
+}
+
+/// The known id most like `wanted`, for a "did you mean" hint: one whose last segment is
+/// `wanted`'s, else one whose last segment contains it, else the one sharing the longest
+/// prefix with it (more than 3 characters); the first such id in `ids` order. A trailing
+/// `/**` or `/*` of a pattern is ignored.
+pub(crate) fn closest_id<'a>(
+    wanted: &str,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let wanted = wanted.trim_end_matches("/**").trim_end_matches("/*");
+    let last = wanted.rsplit('/').next().unwrap_or(wanted);
+    let mut best: Option<(usize, &str)> = None;
+    for id in ids {
+        let own = id.rsplit('/').next().unwrap_or(id);
+        let score = if own == last {
+            usize::MAX
+        } else if !last.is_empty() && !is_glob(last) && own.contains(last) {
+            usize::MAX - 1
+        } else {
+            common_prefix(id, wanted)
+        };
+        if score > 3 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, id));
+        }
+    }
+    best.map(|(_, id)| id)
+}
+
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
 
 /// A compiled id pattern.
 ///
@@ -73,9 +122,9 @@ impl Pattern {
         &self.text
     }
 
-    /// Whether the pattern uses `*` anywhere.
+    /// Whether the pattern uses `*` anywhere (see [`is_glob`]).
     pub fn is_glob(&self) -> bool {
-        self.text.contains('*')
+        is_glob(&self.text)
     }
 
     /// Whether `id` is selected: matched exactly, or lies under what the pattern names.
@@ -228,6 +277,7 @@ fn glob<T: Copy + PartialEq>(pat: &[T], seg: &[T], star: T) -> bool {
 
 /// Why a query names no item, or more than one where one was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SelectError {
     /// Nothing matches.
     #[error("no item matches `{query}`{}", hint.as_ref().map_or(String::new(), |h| format!("; did you mean `{h}`?")))]
@@ -266,7 +316,7 @@ impl crate::spec::Spec {
         if let Some(i) = self.index_of(query) {
             return Ok(vec![i]);
         }
-        let found: Vec<_> = if query.contains('*') {
+        let found: Vec<_> = if is_glob(query) {
             let p = Pattern::new(query);
             self.items()
                 .iter()
@@ -293,15 +343,11 @@ impl crate::spec::Spec {
             found
         };
         if found.is_empty() {
-            let last = query.rsplit('/').next().unwrap_or(query);
-            let hint = self
-                .items()
-                .iter()
-                .map(|i| i.id())
-                .find(|id| {
-                    !last.contains('*') && id.rsplit('/').next().is_some_and(|l| l.contains(last))
-                })
-                .map(str::to_string);
+            let hint = if is_glob(query) {
+                None
+            } else {
+                closest_id(query, self.items().iter().map(|i| i.id())).map(str::to_string)
+            };
             return Err(SelectError::NotFound {
                 query: query.to_string(),
                 hint,
@@ -341,6 +387,16 @@ mod tests {
         assert!(p.matches("deployment/x"));
         assert!(p.matches("deployment"));
         assert!(!p.matches("deployment-date/x"));
+    }
+
+    #[test]
+    fn closest_id_prefers_the_same_last_segment_then_containment_then_prefix() {
+        let ids = ["checks/lint-all", "checks/lint", "deploy/ship-it"];
+        assert_eq!(closest_id("chekcs/lint", ids), Some("checks/lint"));
+        assert_eq!(closest_id("lin", ids), Some("checks/lint-all"));
+        assert_eq!(closest_id("deploy/shp-it", ids), Some("deploy/ship-it"));
+        assert_eq!(closest_id("checks/lint/**", ids), Some("checks/lint"));
+        assert_eq!(closest_id("zzz", ids), None);
     }
 
     #[test]

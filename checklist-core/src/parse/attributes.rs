@@ -23,7 +23,9 @@ pub(crate) enum Trailing<'a> {
 /// (`#`, `.` or `key=`): `Use {} in templates` and `{braces} mid text` stay text.
 pub(crate) fn find_trailing(raw: &str) -> Trailing<'_> {
     let trimmed = raw.trim_end();
-    if let Some(open) = trimmed.rfind('{') {
+    // `{` is one byte: `memrchr` finds it without `rfind`'s char searcher, whose inlining
+    // (it runs for every item) varies with where the compiler places this function.
+    if let Some(open) = memchr::memrchr(b'{', trimmed.as_bytes()) {
         let after = &trimmed[open + 1..];
         if !looks_like_attributes(after) {
             return Trailing::None;

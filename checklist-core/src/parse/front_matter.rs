@@ -89,7 +89,7 @@ pub(crate) fn find(source: &str) -> Found<'_> {
 pub(crate) struct FrontMatter {
     pub(crate) id: Option<Spanned<String>>,
     pub(crate) title: Option<String>,
-    pub(crate) version: Option<String>,
+    pub(crate) version: Option<Spanned<Version>>,
     pub(crate) description: Option<String>,
     pub(crate) signoff_gate: Option<Spanned<String>>,
     pub(crate) roles: Option<Vec<Spanned<String>>>,
@@ -97,6 +97,43 @@ pub(crate) struct FrontMatter {
     pub(crate) gates: BTreeMap<Spanned<String>, GateDecl>,
     #[serde(default)]
     pub(crate) items: BTreeMap<Spanned<String>, ItemOverride>,
+}
+
+/// `version = ...`: a string, or an integer (`version = 2`, kept as the string `"2"`).
+/// A float is read too, so that the resolver can point at it and suggest quotes: TOML
+/// would turn `2.10` into `2.1`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Version {
+    Text(String),
+    Float,
+}
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Version;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a version: a string or an integer")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Version, E> {
+                Ok(Version::Text(v.to_string()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Version, E> {
+                Ok(Version::Text(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Version, E> {
+                Ok(Version::Text(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Version, E> {
+                Ok(Version::Text(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Version, E> {
+                Ok(Version::Float)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// `[gates.NAME]`
@@ -162,6 +199,23 @@ mod tests {
             find("+++\r\nid = \"a\"\r\n+++\r\n"),
             Found::Toml { .. }
         ));
+    }
+
+    #[test]
+    fn a_version_is_a_string_or_an_integer() {
+        let version = |body: &str| parse_toml(body).ok().unwrap().version.unwrap();
+        assert_eq!(
+            version("version = \"2.1.0\"\n").into_inner(),
+            Version::Text("2.1.0".into())
+        );
+        assert_eq!(
+            version("version = 2\n").into_inner(),
+            Version::Text("2".into())
+        );
+        let float = version("version = 2.1\n");
+        assert_eq!(float.span(), 10..13);
+        assert_eq!(float.into_inner(), Version::Float);
+        assert!(parse_toml("version = true\n").is_err());
     }
 
     #[test]

@@ -8,27 +8,33 @@
 //!    recursion), building sections and items; [`item_text`] and [`attributes`] take a
 //!    task line apart.
 //! 3. [`resolve`]: apply front matter (item overrides, roles, gates), check what needs the
-//!    whole document, compute the digest.
+//!    whole document, assemble the [`Spec`].
+//!
+//! [`parse_file`] reads a file (bounded by [`Limits::max_input_bytes`]) and parses it;
+//! [`error`] holds what a failed parse returns.
 
 mod attributes;
+mod error;
 mod front_matter;
 mod item_text;
 mod resolve;
 mod walk;
 
+use std::io::Read;
 use std::path::Path;
 
 use pulldown_cmark::Options;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, LineIndex, Severity};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::location::LineIndex;
 use crate::spec::Spec;
 
+pub use error::{Diagnostics, LoadError};
+
 /// The pulldown-cmark options the checklist language is defined on: CommonMark plus
-/// GFM task lists, tables, strikethrough, footnotes and alert quotes.
-///
-/// Exposed so that tools (and our benchmarks and corpus tests) can run pulldown-cmark
-/// over the same bytes with the same options.
-pub fn markdown_options() -> Options {
+/// GFM task lists, tables, strikethrough, footnotes and alert quotes. (Tests and
+/// benchmarks that run pulldown-cmark over the same bytes write the same flags.)
+pub(crate) fn markdown_options() -> Options {
     Options::ENABLE_TASKLISTS
         | Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
@@ -151,28 +157,8 @@ impl Parsed {
 /// ```
 pub fn parse(source: &str, options: &ParseOptions) -> Result<Parsed, Diagnostics> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-    // Offsets are kept as u32 during the walk, so 4 GiB is a hard ceiling whatever the
-    // limits say.
-    let max_input = options.limits.max_input_bytes.min(u32::MAX as usize - 1);
-    if source.len() > max_input {
-        let lines = LineIndex::new("");
-        let d = Diagnostic {
-            severity: Severity::Error,
-            code: Code::LimitExceeded,
-            message: format!(
-                "the input is {} bytes, more than the limit of {} bytes",
-                source.len(),
-                max_input
-            ),
-            location: lines.locate("", 0..0),
-            help: Some("split the checklist, or raise `Limits::max_input_bytes`".into()),
-            related: vec![],
-        };
-        return Err(Diagnostics::new(
-            options.file_name.clone(),
-            String::new(),
-            vec![d],
-        ));
+    if source.len() > max_input(options) {
+        return Err(input_too_large(options, Some(source.len())));
     }
     let (spec, mut diagnostics) = resolve::build(source, options);
     diagnostics.sort_by_key(|d| (d.location.span.start, d.severity));
@@ -191,6 +177,29 @@ pub fn parse(source: &str, options: &ParseOptions) -> Result<Parsed, Diagnostics
     }
 }
 
+/// The largest input accepted. Offsets are kept as u32 during the walk, so 4 GiB is a
+/// hard ceiling whatever the limits say.
+fn max_input(options: &ParseOptions) -> usize {
+    options.limits.max_input_bytes.min(u32::MAX as usize - 1)
+}
+
+/// E0012 for an input over [`Limits::max_input_bytes`], at the start of the file; `len`
+/// when the input's size is known.
+fn input_too_large(options: &ParseOptions, len: Option<usize>) -> Diagnostics {
+    let max = max_input(options);
+    let message = match len {
+        Some(len) => format!("the input is {len} bytes, more than the limit of {max} bytes"),
+        None => format!("the input is more than the limit of {max} bytes"),
+    };
+    let d = Diagnostic::new(
+        Code::LimitExceeded,
+        LineIndex::new("").locate("", 0..0),
+        message,
+    )
+    .with_help("split the checklist, or raise `Limits::max_input_bytes`");
+    Diagnostics::new(options.file_name.clone(), String::new(), vec![d])
+}
+
 /// Parses bytes, reporting invalid UTF-8 as a diagnostic with its location.
 pub fn parse_bytes(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, Diagnostics> {
     match std::str::from_utf8(bytes) {
@@ -201,33 +210,82 @@ pub fn parse_bytes(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, Diagn
             let shown = String::from_utf8_lossy(valid).into_owned();
             let lines = LineIndex::new(&shown);
             let location = lines.locate(&shown, shown.len()..shown.len());
-            let d = Diagnostic {
-                severity: Severity::Error,
-                code: Code::InvalidUtf8,
-                message: format!("byte {} is not valid UTF-8", e.valid_up_to()),
+            let d = Diagnostic::new(
+                Code::InvalidUtf8,
                 location,
-                help: Some("save the file as UTF-8".into()),
-                related: vec![],
-            };
+                format!("byte {} is not valid UTF-8", e.valid_up_to()),
+            )
+            .with_help("save the file as UTF-8");
             Err(Diagnostics::new(options.file_name.clone(), shown, vec![d]))
         }
     }
 }
 
-/// Errors from [`Spec::from_path`].
-#[derive(Debug, thiserror::Error)]
-pub enum LoadError {
-    /// The file could not be read.
-    #[error("cannot read `{path}`: {source}")]
-    Io {
-        /// The path.
-        path: String,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// The file does not parse.
-    #[error(transparent)]
-    Parse(#[from] Diagnostics),
+/// Reads a checklist file and parses it: the one way to load a checklist from disk.
+///
+/// The options' [`file_name`](ParseOptions::file_name) names the file in diagnostics (and
+/// gives the checklist id when nothing else does): set it to the path as the user wrote
+/// it, e.g. `ParseOptions::new(path.display().to_string())`.
+///
+/// At most [`Limits::max_input_bytes`] + 1 bytes are read (after a UTF-8 byte order
+/// mark), from a regular file or anything else (a pipe, a device such as `/dev/zero`):
+/// a larger input is the usual `E0012` diagnostic, located at the start of the file,
+/// before it can fill memory.
+///
+/// ```
+/// use checklist_core::{parse_file, LoadError, ParseOptions};
+///
+/// let dir = std::env::temp_dir().join(format!("checklist-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let path = dir.join("deploy.md");
+/// std::fs::write(&path, "# Deploy\n\n- [ ] Ship it\n").unwrap();
+/// let parsed = parse_file(&path, &ParseOptions::new("deploy.md"))?;
+/// assert_eq!(parsed.spec.items()[0].id(), "ship-it");
+///
+/// let missing = parse_file(dir.join("nope.md"), &ParseOptions::new("nope.md"));
+/// assert!(matches!(missing, Err(LoadError::Io { .. })));
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), LoadError>(())
+/// ```
+pub fn parse_file(path: impl AsRef<Path>, options: &ParseOptions) -> Result<Parsed, LoadError> {
+    let path = path.as_ref();
+    let io = |source| LoadError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let max = max_input(options) as u64;
+    // A regular file says how large it is: refuse it before reading, and size the buffer.
+    let known = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    if let Some(len) = known
+        && len > max + 3
+    {
+        return Err(input_too_large(options, usize::try_from(len).ok()).into());
+    }
+    let mut bytes = Vec::with_capacity(known.map_or(8 << 10, |len| (len.min(max + 4)) as usize));
+    let mut reader = file;
+    // Never more than the limit plus one byte (plus a byte order mark, which `parse`
+    // skips): whatever the file is, the read ends there.
+    (&mut reader).take(3).read_to_end(&mut bytes).map_err(io)?;
+    let cap = max
+        + 1
+        + if bytes.starts_with(b"\xef\xbb\xbf") {
+            3
+        } else {
+            0
+        };
+    (&mut reader)
+        .take(cap.saturating_sub(bytes.len() as u64))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 >= cap {
+        return Err(input_too_large(options, None).into());
+    }
+    Ok(parse_bytes(&bytes, options)?)
 }
 
 impl Spec {
@@ -241,17 +299,5 @@ impl Spec {
     /// ```
     pub fn parse(source: &str) -> Result<Spec, Diagnostics> {
         parse(source, &ParseOptions::default()).map(|p| p.spec)
-    }
-
-    /// Reads and parses a file; the options' file name becomes the path as given.
-    pub fn from_path(path: impl AsRef<Path>, options: &ParseOptions) -> Result<Parsed, LoadError> {
-        let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        let mut options = options.clone();
-        options.file_name = path.display().to_string();
-        Ok(parse_bytes(&bytes, &options)?)
     }
 }

@@ -1,35 +1,44 @@
 //! Everything that needs the whole document: front matter (item overrides, roles, gates,
-//! the sign-off gate), document-wide warnings, and the final [`Spec`] with its digest.
+//! the sign-off gate), document-wide warnings, and the final [`Spec`].
+//!
+//! [`build`] runs the steps in the order the data flows, each a function below it:
+//! front matter → walk → checklist id → item overrides → roles → gates → sign-off
+//! coverage → document warnings → title and description → assemble.
 
 use std::ops::Range;
 use std::path::Path;
 
 use super::ParseOptions;
-use super::front_matter::{self, Found, FrontMatter};
+use super::front_matter::{self, Found, FrontMatter, Version};
 use super::walk::{GateMatch, Walked, Walker};
-use crate::diagnostic::{Code, Diagnostic, LineIndex};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::location::LineIndex;
+use crate::pattern::closest_id;
 use crate::slug::{is_slug, slugify};
 use crate::spec::{
-    FieldType, ForeignMetadata, Gate, GateIndex, ItemIndex, ItemKind, NoteKind, Spec,
+    FieldType, ForeignMetadata, Gate, GateIndex, IdIndex, Item, ItemIndex, ItemKind, NoteKind,
+    Section, Spec,
 };
 
+/// Where the resolver reports to, and how it locates front matter spans.
 struct Resolver<'s> {
     src: &'s str,
     lines: LineIndex,
     diags: Vec<Diagnostic>,
+    /// Where the `+++` front matter's body starts: TOML spans are relative to it.
+    fm_base: usize,
 }
 
 impl Resolver<'_> {
     fn diag(&mut self, code: Code, span: Range<usize>, message: String, help: String) {
         let location = self.lines.locate(self.src, span);
-        self.diags.push(Diagnostic {
-            severity: code.default_severity(),
-            code,
-            message,
-            location,
-            help: (!help.is_empty()).then_some(help),
-            related: vec![],
-        });
+        self.diags
+            .push(Diagnostic::new(code, location, message).with_help(help));
+    }
+
+    /// A span inside the front matter body, as a span of the source.
+    fn fm_span(&self, span: Range<usize>) -> Range<usize> {
+        self.fm_base + span.start..self.fm_base + span.end
     }
 }
 
@@ -39,24 +48,72 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
         src: source,
         lines: LineIndex::new(source),
         diags: vec![],
+        fm_base: 0,
     };
-    let mut fm = FrontMatter::default();
-    let mut fm_base = 0;
-    let mut foreign = None;
-    let markdown_start = match front_matter::find(source) {
-        Found::None => 0,
-        Found::Yaml { body, end } => {
-            foreign = Some(ForeignMetadata::Yaml(body.to_string()));
-            end
-        }
+    let (fm, foreign, markdown_start) = front_matter(&mut r);
+    let walked = walk(&r, options, &fm, markdown_start);
+    let Walked {
+        title,
+        title_pin,
+        mut sections,
+        mut items,
+        item_ids,
+        ordered_lists,
+        diagnostics,
+        gates: gate_matches,
+    } = walked;
+    r.diags.extend(diagnostics);
+    let id = checklist_id(&mut r, &fm, title_pin, title.as_deref(), &options.file_name);
+    let version = version(&mut r, &fm);
+    apply_item_overrides(&mut r, &fm, &mut items, &item_ids);
+    let roles = declared_roles(&mut r, &fm, &items);
+    let gates = gates(&mut r, &fm, gate_matches, &sections, &items);
+    let signoff_gate = signoff_gate(&mut r, &fm, &gates);
+    let coverage = Coverage::of(&gates[signoff_gate.get()], &items);
+    document_warnings(&mut r, &sections, &items);
+    let (title, description) = title_and_description(&fm, title, &mut sections[0]);
+    // Step 9: assemble.
+    let spec = Spec {
+        id,
+        title,
+        version,
+        description,
+        file_name: options.file_name.clone(),
+        source: source.to_string(),
+        sections,
+        items,
+        item_ids,
+        gates,
+        signoff_gate,
+        signoff_coverage: coverage.items,
+        covered: coverage.covered,
+        signoffs: coverage.signoffs,
+        roles,
+        ordered_lists,
+        foreign_metadata: foreign,
+        digest: std::sync::OnceLock::new(),
+    };
+    (Some(spec), r.diags)
+}
+
+/// Step 1: the front matter at the top, if any. Returns it (default when there is none
+/// or it does not read), YAML kept as foreign metadata, and where the Markdown starts.
+fn front_matter(r: &mut Resolver<'_>) -> (FrontMatter, Option<ForeignMetadata>, usize) {
+    match front_matter::find(r.src) {
+        Found::None => (FrontMatter::default(), None, 0),
+        Found::Yaml { body, end } => (
+            FrontMatter::default(),
+            Some(ForeignMetadata::Yaml(body.to_string())),
+            end,
+        ),
         Found::Toml {
             body,
             body_start,
             end,
         } => {
-            fm_base = body_start;
-            match front_matter::parse_toml(body) {
-                Ok(parsed) => fm = parsed,
+            r.fm_base = body_start;
+            let fm = match front_matter::parse_toml(body) {
+                Ok(parsed) => parsed,
                 Err(e) => {
                     let span = e.range.map_or(body_start..body_start + 1, |s| {
                         body_start + s.start..body_start + s.end.max(s.start + 1)
@@ -69,9 +126,10 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
                          `signoff_gate`, `roles`, `[gates.NAME]` and `[items.\"ID\"]`"
                             .into(),
                     );
+                    FrontMatter::default()
                 }
-            }
-            end
+            };
+            (fm, None, end)
         }
         Found::UnclosedToml { first_line } => {
             r.diag(
@@ -80,10 +138,14 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
                 "the front matter that starts here never closes".into(),
                 "end the front matter with a line holding only `+++`".into(),
             );
-            0
+            (FrontMatter::default(), None, 0)
         }
-    };
+    }
+}
 
+/// Step 2: the walk over the Markdown, matching the declared gates' patterns against
+/// every item as it is made.
+fn walk(r: &Resolver<'_>, options: &ParseOptions, fm: &FrontMatter, start: usize) -> Walked {
     let gate_patterns = fm
         .gates
         .values()
@@ -94,31 +156,28 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
             )
         })
         .collect();
-    let walked = Walker::new(source, options, &r.lines)
+    Walker::new(r.src, options, &r.lines)
         .with_gates(gate_patterns)
-        .run(markdown_start);
-    let Walked {
-        title,
-        title_pin,
-        mut sections,
-        mut items,
-        item_ids,
-        ordered_lists,
-        diagnostics,
-        gates: gate_matches,
-    } = walked;
-    r.diags.extend(diagnostics);
+        .run(start)
+}
 
-    // Checklist id: front matter, then the title's pin or slug, then the file name.
+/// Step 3: the checklist id: front matter, then the title's pin or slug, then the file
+/// name, then `checklist`.
+fn checklist_id(
+    r: &mut Resolver<'_>,
+    fm: &FrontMatter,
+    title_pin: Option<String>,
+    title: Option<&str>,
+    file_name: &str,
+) -> String {
     let mut id = None;
     if let Some(fm_id) = &fm.id {
         if is_slug(fm_id.get_ref()) {
             id = Some(fm_id.get_ref().clone());
         } else {
-            let span = fm_base + fm_id.span().start..fm_base + fm_id.span().end;
             r.diag(
                 Code::InvalidIdPin,
-                span,
+                r.fm_span(fm_id.span()),
                 format!("`{}` is not a valid checklist id", fm_id.get_ref()),
                 format!(
                     "an id is lowercase letters and digits separated by `-`, e.g. `id = \"{}\"`",
@@ -127,21 +186,49 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
             );
         }
     }
-    let id = id
-        .or(title_pin)
-        .or_else(|| title.as_deref().map(slugify).filter(|s| !s.is_empty()))
+    id.or(title_pin)
+        .or_else(|| title.map(slugify).filter(|s| !s.is_empty()))
         .or_else(|| {
-            Path::new(&options.file_name)
+            Path::new(file_name)
                 .file_stem()
                 .map(|s| slugify(&s.to_string_lossy()))
                 .filter(|s| !s.is_empty())
         })
-        .unwrap_or_else(|| "checklist".to_string());
+        .unwrap_or_else(|| "checklist".to_string())
+}
 
-    // Per-item overrides.
+/// The front matter `version`: a string, or an integer kept as its digits. A float is
+/// refused where it is written (TOML would read `2.10` as `2.1`).
+fn version(r: &mut Resolver<'_>, fm: &FrontMatter) -> Option<String> {
+    let version = fm.version.as_ref()?;
+    match version.get_ref() {
+        Version::Text(v) => Some(v.clone()),
+        Version::Float => {
+            let span = r.fm_span(version.span());
+            let written = r.src.get(span.clone()).unwrap_or("").trim().to_string();
+            r.diag(
+                Code::InvalidFrontMatter,
+                span,
+                format!("front matter: the version `{written}` is a number with a fraction"),
+                format!(
+                    "write the version as a string, so it is kept as written: `version = \"{written}\"`"
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// Step 4: `[items."ID"]` overrides of type, role and optional.
+fn apply_item_overrides(
+    r: &mut Resolver<'_>,
+    fm: &FrontMatter,
+    items: &mut [Item],
+    item_ids: &IdIndex,
+) {
     for (key, ov) in &fm.items {
-        let key_span = fm_base + key.span().start..fm_base + key.span().end;
-        let Some(index) = item_ids.get(key.get_ref(), &items) else {
+        let key_span = r.fm_span(key.span());
+        let Some(index) = item_ids.get(key.get_ref(), items) else {
             let hint = closest_id(key.get_ref(), items.iter().map(|i| &*i.id));
             r.diag(
                 Code::UnknownReference,
@@ -151,7 +238,11 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
                     key.get_ref()
                 ),
                 hint.map_or_else(
-                    || "run `checklist ids FILE` to list the item ids".to_string(),
+                    || {
+                        "an item id is the slug path of its section headings, the list items \
+                         it is nested in and its own text, e.g. `checks/tests-pass`"
+                            .to_string()
+                    },
                     |h| format!("did you mean `{h}`?"),
                 ),
             );
@@ -161,15 +252,12 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
         if let Some(t) = &ov.field_type {
             match t.get_ref().parse::<FieldType>() {
                 Ok(t) => item.kind = ItemKind::Field(t),
-                Err(e) => {
-                    let span = fm_base + t.span().start..fm_base + t.span().end;
-                    r.diag(
-                        Code::InvalidFieldType,
-                        span,
-                        e.to_string(),
-                        "e.g. `type = \"date\"` or `type = \"enum(low|high)\"`".into(),
-                    );
-                }
+                Err(e) => r.diag(
+                    Code::InvalidFieldType,
+                    r.fm_span(t.span()),
+                    e.to_string(),
+                    "e.g. `type = \"date\"` or `type = \"enum(low|high)\"`".into(),
+                ),
             }
         }
         if let Some(role) = &ov.role {
@@ -178,10 +266,9 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
                     role: role.get_ref().clone(),
                 };
             } else {
-                let span = fm_base + role.span().start..fm_base + role.span().end;
                 r.diag(
                     Code::InvalidRole,
-                    span,
+                    r.fm_span(role.span()),
                     format!("`{}` is not a valid role", role.get_ref()),
                     format!(
                         "a role is lowercase letters and digits separated by `-`, e.g. `{}`",
@@ -194,32 +281,45 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
             item.optional = optional;
         }
     }
+}
 
-    // Declared roles: every sign-off must use one.
+/// Step 5: the declared roles; when there are any, every sign-off must use one.
+fn declared_roles(r: &mut Resolver<'_>, fm: &FrontMatter, items: &[Item]) -> Vec<String> {
     let roles: Vec<String> = fm
         .roles
         .iter()
         .flatten()
         .map(|r| r.get_ref().clone())
         .collect();
-    if !roles.is_empty() {
-        for item in &items {
-            // An empty role was already reported as E0011 "this sign-off has no role".
-            if let ItemKind::SignOff { role } = &item.kind
-                && !role.is_empty()
-                && !roles.contains(role)
-            {
-                r.diag(
-                    Code::InvalidRole,
-                    item.location.span.clone(),
-                    format!("the role `{role}` is not declared in the front matter `roles`"),
-                    format!("add \"{role}\" to `roles`, or fix the role"),
-                );
-            }
+    if roles.is_empty() {
+        return roles;
+    }
+    for item in items {
+        // An empty role was already reported as E0011 "this sign-off has no role".
+        if let ItemKind::SignOff { role } = &item.kind
+            && !role.is_empty()
+            && !roles.contains(role)
+        {
+            r.diag(
+                Code::InvalidRole,
+                item.location.span.clone(),
+                format!("the role `{role}` is not declared in the front matter `roles`"),
+                format!("add \"{role}\" to `roles`, or fix the role"),
+            );
         }
     }
+    roles
+}
 
-    // Gates: `complete` first, then the declared ones in name order.
+/// Step 6: the gates, `complete` first, then the declared ones in name order, with what
+/// the walk matched for each.
+fn gates(
+    r: &mut Resolver<'_>,
+    fm: &FrontMatter,
+    matches: Vec<GateMatch>,
+    sections: &[Section],
+    items: &[Item],
+) -> Vec<Gate> {
     let mut gates = vec![Gate {
         index: GateIndex::from_raw(0),
         name: Gate::COMPLETE.to_string(),
@@ -228,8 +328,8 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
         exclude: vec![],
         items: (0..items.len()).map(ItemIndex::from_usize).collect(),
     }];
-    for ((name, decl), matches) in fm.gates.iter().zip(gate_matches) {
-        let name_span = fm_base + name.span().start..fm_base + name.span().end;
+    for ((name, decl), matches) in fm.gates.iter().zip(matches) {
+        let name_span = r.fm_span(name.span());
         let name = name.get_ref();
         if name == Gate::COMPLETE {
             r.diag(
@@ -252,7 +352,6 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
             );
             continue;
         }
-        // The walk matched the patterns against every item as it made it.
         let GateMatch {
             matched: matched_any,
             selected,
@@ -262,7 +361,6 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
         let written = decl.include.iter().chain(&decl.exclude);
         for (p, _) in written.zip(&matched_any).filter(|(_, matched)| !**matched) {
             problems = true;
-            let span = fm_base + p.span().start..fm_base + p.span().end;
             let hint = closest_id(
                 p.get_ref(),
                 sections
@@ -272,7 +370,7 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
             );
             r.diag(
                 Code::EmptyGate,
-                span,
+                r.fm_span(p.span()),
                 format!(
                     "the pattern `{}` in gate `{name}` matches no item",
                     p.get_ref()
@@ -300,42 +398,65 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
             items: selected,
         });
     }
-    let mut signoff_gate = GateIndex::from_raw(0);
-    if let Some(name) = &fm.signoff_gate {
-        match gates.iter().find(|g| &g.name == name.get_ref()) {
-            Some(g) => signoff_gate = g.index,
-            None => {
-                let span = fm_base + name.span().start..fm_base + name.span().end;
-                let known: Vec<_> = gates.iter().map(|g| format!("`{}`", g.name)).collect();
-                r.diag(
-                    Code::UnknownReference,
-                    span,
-                    format!(
-                        "`signoff_gate` names the gate `{}`, which does not exist",
-                        name.get_ref()
-                    ),
-                    format!("declared gates: {}", known.join(", ")),
-                );
-            }
+    gates
+}
+
+/// The gate sign-offs wait for: front matter `signoff_gate`, else `complete`.
+fn signoff_gate(r: &mut Resolver<'_>, fm: &FrontMatter, gates: &[Gate]) -> GateIndex {
+    let Some(name) = &fm.signoff_gate else {
+        return GateIndex::from_raw(0);
+    };
+    if let Some(g) = gates.iter().find(|g| &g.name == name.get_ref()) {
+        return g.index;
+    }
+    let known: Vec<_> = gates.iter().map(|g| format!("`{}`", g.name)).collect();
+    r.diag(
+        Code::UnknownReference,
+        r.fm_span(name.span()),
+        format!(
+            "`signoff_gate` names the gate `{}`, which does not exist",
+            name.get_ref()
+        ),
+        format!("declared gates: {}", known.join(", ")),
+    );
+    GateIndex::from_raw(0)
+}
+
+/// Step 7: what a sign-off covers (its gate's items but the sign-offs), as a list and
+/// as a flag per item, and the sign-offs.
+struct Coverage {
+    items: Vec<ItemIndex>,
+    covered: Vec<bool>,
+    signoffs: Vec<ItemIndex>,
+}
+
+impl Coverage {
+    fn of(gate: &Gate, items: &[Item]) -> Coverage {
+        let covered_items: Vec<ItemIndex> = gate
+            .items
+            .iter()
+            .copied()
+            .filter(|&i| !items[i.get()].is_signoff())
+            .collect();
+        let mut covered = vec![false; items.len()];
+        for &i in &covered_items {
+            covered[i.get()] = true;
+        }
+        let signoffs = items
+            .iter()
+            .filter(|i| i.is_signoff())
+            .map(|i| i.index)
+            .collect();
+        Coverage {
+            items: covered_items,
+            covered,
+            signoffs,
         }
     }
-    let signoff_coverage: Vec<ItemIndex> = gates[signoff_gate.get()]
-        .items
-        .iter()
-        .copied()
-        .filter(|&i| !items[i.get()].is_signoff())
-        .collect();
-    let mut covered = vec![false; items.len()];
-    for &i in &signoff_coverage {
-        covered[i.get()] = true;
-    }
-    let signoffs = items
-        .iter()
-        .filter(|i| i.is_signoff())
-        .map(|i| i.index)
-        .collect();
+}
 
-    // Document-wide warnings.
+/// Step 8: warnings about the whole document: no items, empty sections.
+fn document_warnings(r: &mut Resolver<'_>, sections: &[Section], items: &[Item]) {
     if items.is_empty() {
         r.diag(
             Code::NoItems,
@@ -346,20 +467,27 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
     }
     for s in &sections[1..] {
         if s.items.is_empty() && s.children.is_empty() && s.notes.is_empty() {
-            r.diags.push(Diagnostic {
-                severity: Code::EmptySection.default_severity(),
-                code: Code::EmptySection,
-                message: format!("the section `{}` is empty", s.title),
-                location: s.location.clone(),
-                help: Some("add tasks to it (`- [ ] text`) or remove the heading".into()),
-                related: vec![],
-            });
+            r.diags.push(
+                Diagnostic::new(
+                    Code::EmptySection,
+                    s.location.clone(),
+                    format!("the section `{}` is empty", s.title),
+                )
+                .with_help("add tasks to it (`- [ ] text`) or remove the heading"),
+            );
         }
     }
+}
 
+/// The title (front matter, else the leading `# H1`, which also names the root) and the
+/// description (front matter, else the paragraphs before the first section).
+fn title_and_description(
+    fm: &FrontMatter,
+    title: Option<String>,
+    root: &mut Section,
+) -> (Option<String>, String) {
     let description = fm.description.clone().unwrap_or_else(|| {
-        sections[0]
-            .notes
+        root.notes
             .iter()
             .filter(|n| n.kind == NoteKind::Paragraph)
             .map(|n| n.markdown.as_str())
@@ -368,49 +496,7 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
     });
     let title = fm.title.clone().or(title);
     if let Some(t) = &title {
-        sections[0].title = t.clone();
+        root.title = t.clone();
     }
-    let spec = Spec {
-        id,
-        title,
-        version: fm.version.clone(),
-        description,
-        file_name: options.file_name.clone(),
-        source: source.to_string(),
-        sections,
-        items,
-        item_ids,
-        gates,
-        signoff_gate,
-        signoff_coverage,
-        covered,
-        signoffs,
-        roles,
-        ordered_lists,
-        foreign_metadata: foreign,
-        digest: std::sync::OnceLock::new(),
-    };
-    (Some(spec), r.diags)
-}
-
-/// The known id most like `wanted`: same last segment, else the longest common prefix.
-fn closest_id<'a>(wanted: &str, ids: impl Iterator<Item = &'a str>) -> Option<String> {
-    let wanted = wanted.trim_end_matches("/**").trim_end_matches("/*");
-    let last = wanted.rsplit('/').next().unwrap_or(wanted);
-    let mut best: Option<(usize, &str)> = None;
-    for id in ids {
-        let score = if id.rsplit('/').next() == Some(last) {
-            usize::MAX
-        } else {
-            common_prefix(id, wanted)
-        };
-        if score > 3 && best.is_none_or(|(s, _)| score > s) {
-            best = Some((score, id));
-        }
-    }
-    best.map(|(_, id)| id.to_string())
-}
-
-fn common_prefix(a: &str, b: &str) -> usize {
-    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+    (title, description)
 }

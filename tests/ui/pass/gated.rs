@@ -5,7 +5,7 @@ use checklist::{checklist, Actor};
 
 checklist!(
     /// The production deployment checklist with a deploy gate.
-    pub Gated, "../../../../examples/checklists/production-deployment-gated.md"
+    pub Gated, "examples/checklists/production-deployment-gated.md"
 );
 
 fn main() {

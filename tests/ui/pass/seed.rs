@@ -5,7 +5,7 @@ use checklist::checklist;
 
 checklist!(
     /// The production deployment checklist.
-    pub Seed, "../../../../examples/checklists/production-deployment.md"
+    pub Seed, "examples/checklists/production-deployment.md"
 );
 
 fn main() {

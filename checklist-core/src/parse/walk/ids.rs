@@ -4,21 +4,22 @@
 use super::*;
 
 impl Walker<'_> {
-    /// The id the next item gets, and its hash in `item_ids`: `id`, or `id-2`, `id-3`...
-    /// when it is taken. The caller indexes it when it pushes the item.
+    /// The id the next item gets, its hash in `item_ids`, and whether it got a suffix:
+    /// `id`, or `id-2`, `id-3`... when it is taken. The caller indexes it when it pushes
+    /// the item.
     pub(super) fn unique_item_id(
         &mut self,
         id: String,
         pinned: bool,
         location: &Location,
-    ) -> (String, u64) {
+    ) -> (String, u64, bool) {
         let first_pinned = !self.pinned_items.is_empty() && self.pinned_items.contains(&id);
         if pinned {
             self.pinned_items.insert(id.clone());
         }
         let hash = self.item_ids.hash(&id);
         let Some(first) = self.item_ids.get_hashed(&id, hash, &self.items) else {
-            return (id, hash);
+            return (id, hash, false);
         };
         let first_loc = self.items[first.get()].location.clone();
         let id = self.claim_suffixed(false, &id, |w, candidate| {
@@ -33,7 +34,7 @@ impl Walker<'_> {
             self.items[first.get()].label().to_string(),
         );
         let hash = self.item_ids.hash(&id);
-        (id, hash)
+        (id, hash, true)
     }
 
     /// The id the next section gets, and its hash in `section_ids`, as
@@ -100,10 +101,10 @@ impl Walker<'_> {
     ) {
         let original = new_id.rsplit_once('-').map_or(new_id, |(a, _)| a);
         let error = self.strict || pinned || first_pinned;
-        let (code, severity) = if error {
-            (Code::DuplicateId, Severity::Error)
+        let code = if error {
+            Code::DuplicateId
         } else {
-            (Code::RepeatedId, Severity::Warning)
+            Code::RepeatedId
         };
         let own = original.rsplit('/').next().unwrap_or(original);
         let message = if pinned {
@@ -124,19 +125,14 @@ impl Walker<'_> {
                 location.line, first.line
             )
         };
-        self.diags.push(Diagnostic {
-            severity,
-            code,
-            message,
-            location: location.clone(),
-            help: Some(format!(
-                "give one of them its own id with an attribute block, e.g. `{{#{own}-{}}}`",
-                if what == "item" { "again" } else { "more" }
-            )),
-            related: vec![Related {
-                location: first,
-                message: format!("first used by `{first_text}`"),
-            }],
-        });
+        let help = format!(
+            "give one of them its own id with an attribute block, e.g. `{{#{own}-{}}}`",
+            if what == "item" { "again" } else { "more" }
+        );
+        self.diags.push(
+            Diagnostic::new(code, location.clone(), message)
+                .with_help(help)
+                .with_related(first, format!("first used by `{first_text}`")),
+        );
     }
 }

@@ -259,7 +259,7 @@ impl Walker<'_> {
         }
         let index = ItemIndex::from_usize(self.items.len());
         let location = self.loc(item_span.clone());
-        let (id, hash) = self.unique_item_id(id, decided.pin.is_some(), &location);
+        let (id, hash, suffixed) = self.unique_item_id(id, decided.pin.is_some(), &location);
         let line_end = self.src[src.raw.end..]
             .find(['\n', '\r'])
             .map_or(self.src.len(), |i| src.raw.end + i);
@@ -279,7 +279,7 @@ impl Walker<'_> {
                         "field"
                     }
                 ),
-                "it starts empty; fill or approve it through the state, e.g. `checklist fill`",
+                "it starts empty: fill or approve it through the state, which records the value or the signer",
             );
         }
         self.item_ids.insert_hashed(&id, hash, index);
@@ -295,6 +295,7 @@ impl Walker<'_> {
             label_end: shape.label_end,
             kind: decided.kind,
             optional: decided.optional,
+            suffixed,
             mark: src.mark,
             section,
             parent,

@@ -16,7 +16,8 @@ use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use super::attributes::{self, Attribute, Trailing};
 use super::item_text::{self, Shape};
 use super::{Limits, ParseOptions, markdown_options};
-use crate::diagnostic::{Code, Diagnostic, LineIndex, Location, Related, Severity};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::location::{LineIndex, Location};
 use crate::pattern::Pattern;
 use crate::slug::{is_slug, slugify, slugify_into};
 use crate::spec::{
@@ -250,14 +251,8 @@ impl<'s> Walker<'s> {
 
     fn diag(&mut self, code: Code, span: Range<usize>, message: String, help: &str) {
         let location = self.loc(span);
-        self.diags.push(Diagnostic {
-            severity: code.default_severity(),
-            code,
-            message,
-            location,
-            help: (!help.is_empty()).then(|| help.to_string()),
-            related: vec![],
-        });
+        self.diags
+            .push(Diagnostic::new(code, location, message).with_help(help));
     }
 
     /// Walks the Markdown that starts at byte `base` of the source.

@@ -3,19 +3,26 @@
 //! A spec is a tree of [`Section`]s holding [`Item`]s, plus named [`Gate`]s. Items are
 //! stored in document order in one vector, so an item is addressed in O(1) both by its
 //! [`ItemIndex`] and (through a hash map) by its id path.
+//!
+//! The model is this file; the rest of the module is what is derived from it, one job
+//! per file: `ids.rs` (the id index behind [`Spec::index_of`]), `digest.rs` (the bytes of
+//! [`Spec::digest`]) and `json.rs` (the JSON views: [`ItemView`], [`Summary`] and
+//! `Serialize for Spec`).
 
-use std::collections::HashMap;
-use std::collections::hash_map::{Entry, RandomState};
+mod digest;
+mod ids;
+mod json;
+
 use std::fmt;
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::str::FromStr;
 
 use serde::Serialize;
-use serde::ser::{SerializeMap, SerializeSeq};
-use sha2::{Digest, Sha256};
 
-use crate::diagnostic::Location;
+use crate::location::Location;
+
+pub(crate) use ids::IdIndex;
+pub use json::{ItemView, Summary};
 
 macro_rules! index_type {
     ($(#[$doc:meta])* $name:ident) => {
@@ -24,8 +31,9 @@ macro_rules! index_type {
         pub struct $name(u32);
 
         impl $name {
-            /// Wraps a raw position. Only meaningful for the spec it came from.
-            pub const fn from_raw(raw: u32) -> Self {
+            /// Wraps a raw position. Crate-private: an index comes from the spec it
+            /// addresses (or from the typed handles the macro generates for it).
+            pub(crate) const fn from_raw(raw: u32) -> Self {
                 $name(raw)
             }
 
@@ -63,7 +71,11 @@ index_type!(
 );
 
 /// The type of a field's value.
+///
+/// Grows with the language (more value types), so matches outside this crate need a
+/// wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FieldType {
     /// Free text.
     Text,
@@ -144,8 +156,12 @@ impl ItemKind {
 }
 
 /// The checkbox as written in the Markdown.
+///
+/// Grows if more box spellings are read (some editors write `[-]` or `[/]`), so
+/// matches outside this crate need a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Mark {
     /// `[ ]`
     Open,
@@ -165,6 +181,8 @@ pub struct Item {
     pub(crate) label_end: usize,
     pub(crate) kind: ItemKind,
     pub(crate) optional: bool,
+    /// The id got a `-2`, `-3`... suffix (see [`Item::is_suffixed`]).
+    pub(crate) suffixed: bool,
     pub(crate) mark: Mark,
     pub(crate) section: SectionIndex,
     pub(crate) parent: Option<ItemIndex>,
@@ -197,6 +215,10 @@ impl Item {
         &self.id
     }
     /// The id as the spec keeps it: events and item states share it instead of copying.
+    #[allow(
+        dead_code,
+        reason = "for the state side, whose events will share the id"
+    )]
     pub(crate) fn shared_id(&self) -> &std::sync::Arc<str> {
         &self.id
     }
@@ -216,6 +238,21 @@ impl Item {
     /// Whether it may be marked not applicable without a waiver.
     pub fn is_optional(&self) -> bool {
         self.optional
+    }
+    /// Whether its id got an automatic `-2`, `-3`... suffix: its text repeats an earlier
+    /// item's under the same parent (a warning, `W0005`; an error in strict mode). Such an
+    /// id depends on the order of the repeats, unlike every other id: moving the items
+    /// around gives the suffix to another one. A pin (`{#id}`) makes it stable.
+    ///
+    /// ```
+    /// let spec = checklist_core::Spec::parse("- [ ] Tests pass\n- [ ] Tests pass\n")?;
+    /// let [first, again] = spec.items() else { unreachable!() };
+    /// assert_eq!((first.id(), first.is_suffixed()), ("tests-pass", false));
+    /// assert_eq!((again.id(), again.is_suffixed()), ("tests-pass-2", true));
+    /// # Ok::<(), checklist_core::Diagnostics>(())
+    /// ```
+    pub fn is_suffixed(&self) -> bool {
+        self.suffixed
     }
     /// The checkbox as written.
     pub fn mark(&self) -> Mark {
@@ -279,8 +316,12 @@ impl Item {
 }
 
 /// What kind of note a section carries.
+///
+/// Grows with the blocks Markdown gains, so matches outside this crate need a wildcard
+/// arm.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
+#[non_exhaustive]
 pub enum NoteKind {
     /// A paragraph of prose.
     Paragraph,
@@ -415,134 +456,14 @@ impl Gate {
 }
 
 /// Metadata at the top of the file that is not the checklist's own (`---` YAML).
+///
+/// Grows with the front matter formats other tools use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ForeignMetadata {
     /// YAML front matter, kept verbatim (without the `---` lines).
     Yaml(String),
-}
-
-/// Ids to indices (of items, or of sections), in O(1), without a second copy of every id.
-///
-/// The map holds a keyed hash of each id (SipHash with per-process random keys, as
-/// `HashMap` uses, so input cannot be crafted to collide) and the index; a lookup
-/// confirms the candidate against the id the indexed element holds. Two ids that share a
-/// 64-bit hash (not expected ever, but possible) are kept apart in a small side map keyed
-/// by the id itself. Growing the map rehashes `u64`s, never re-reads the ids.
-#[derive(Debug, Clone)]
-pub(crate) struct IdIndex<I = ItemIndex> {
-    keys: RandomState,
-    by_hash: HashMap<u64, I, BuildHasherDefault<Prehashed>>,
-    collided: HashMap<String, I>,
-}
-
-impl<I> Default for IdIndex<I> {
-    fn default() -> Self {
-        IdIndex {
-            keys: RandomState::new(),
-            by_hash: HashMap::default(),
-            collided: HashMap::new(),
-        }
-    }
-}
-
-/// What an [`IdIndex`] indexes: elements with an id, addressed by a position.
-pub(crate) trait Identified {
-    /// The index type.
-    type Index: Copy;
-    /// The position of an index.
-    fn position(index: Self::Index) -> usize;
-    /// The element's id.
-    fn id(&self) -> &str;
-}
-
-impl Identified for Item {
-    type Index = ItemIndex;
-    fn position(index: ItemIndex) -> usize {
-        index.get()
-    }
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-
-impl Identified for Section {
-    type Index = SectionIndex;
-    fn position(index: SectionIndex) -> usize {
-        index.get()
-    }
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-
-impl<I: Copy> IdIndex<I> {
-    /// The hash `get_hashed` and `insert_hashed` take (so that a caller doing both pays
-    /// for it once).
-    pub(crate) fn hash(&self, id: &str) -> u64 {
-        self.keys.hash_one(id)
-    }
-
-    /// The index of the element with this id; `elements` are those indexed so far.
-    pub(crate) fn get<T: Identified<Index = I>>(&self, id: &str, elements: &[T]) -> Option<I> {
-        self.get_hashed(id, self.hash(id), elements)
-    }
-
-    /// [`IdIndex::get`] with the id's [`IdIndex::hash`].
-    pub(crate) fn get_hashed<T: Identified<Index = I>>(
-        &self,
-        id: &str,
-        hash: u64,
-        elements: &[T],
-    ) -> Option<I> {
-        if let Some(&i) = self.by_hash.get(&hash)
-            && elements.get(T::position(i)).is_some_and(|e| e.id() == id)
-        {
-            return Some(i);
-        }
-        if self.collided.is_empty() {
-            None
-        } else {
-            self.collided.get(id).copied()
-        }
-    }
-
-    /// Indexes a new id (not already present), with its [`IdIndex::hash`], for the
-    /// element at `index`.
-    pub(crate) fn insert_hashed(&mut self, id: &str, hash: u64, index: I) {
-        match self.by_hash.entry(hash) {
-            Entry::Vacant(v) => {
-                v.insert(index);
-            }
-            Entry::Occupied(_) => {
-                self.collided.insert(id.to_string(), index);
-            }
-        }
-    }
-
-    /// Room for `n` more ids.
-    pub(crate) fn reserve(&mut self, n: usize) {
-        self.by_hash.reserve(n);
-    }
-}
-
-/// The hasher of a map whose keys are already hashes: passes them through.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u64` is used (the keys are `u64`); this keeps the hasher total.
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
 }
 
 /// A parsed checklist: immutable, cheap to query.
@@ -715,310 +636,6 @@ impl Spec {
         }
         out.sort_unstable();
         out
-    }
-
-    pub(crate) fn compute_digest(&self) -> String {
-        // Every field goes into one buffer that is hashed in large pieces, and numbers are
-        // written into it directly: fed to SHA-256 field by field, with a `String` per
-        // number, the bookkeeping cost several times the hashing itself on a large
-        // checklist. The bytes hashed are the same.
-        let mut d = DigestInput::new();
-        d.field(b"checklist-spec/1");
-        d.field(self.id.as_bytes());
-        d.field(self.version.as_deref().unwrap_or("").as_bytes());
-        for item in &self.items {
-            d.field(item.id.as_bytes());
-            d.field(item.text.as_bytes());
-            d.field(item.kind.name().as_bytes());
-            match &item.kind {
-                ItemKind::Task => d.field(b""),
-                ItemKind::Field(t) => d.display(t),
-                ItemKind::SignOff { role } => d.field(role.as_bytes()),
-            }
-            d.field(if item.optional {
-                b"optional"
-            } else {
-                b"required"
-            });
-            match item.parent {
-                Some(p) => d.number(p.0.into()),
-                None => d.field(b""),
-            }
-            match item.step {
-                Some(s) => d.step(s),
-                None => d.field(b""),
-            }
-        }
-        for gate in &self.gates {
-            d.field(gate.name.as_bytes());
-            for i in &gate.items {
-                d.number(i.0.into());
-            }
-        }
-        d.field(self.signoff_gate().name.as_bytes());
-        let h = d.finish();
-        let digest = h.finalize();
-        let mut out = String::with_capacity(7 + 64);
-        out.push_str("sha256:");
-        for b in digest {
-            out.push_str(&format!("{b:02x}"));
-        }
-        out
-    }
-
-    /// Counts of what the checklist holds (as `checklist lint` prints them).
-    pub fn summary(&self) -> Summary {
-        let mut s = Summary {
-            sections: self.sections.len(),
-            items: self.items.len(),
-            ..Summary::default()
-        };
-        for item in &self.items {
-            match item.kind {
-                ItemKind::Task => s.tasks += 1,
-                ItemKind::Field(_) => s.fields += 1,
-                ItemKind::SignOff { .. } => s.signoffs += 1,
-            }
-            if item.optional {
-                s.optional += 1;
-            }
-        }
-        s.gates = self.gates.len();
-        s
-    }
-}
-
-/// The bytes of [`Spec::digest`], buffered: each field is its length as a little-endian
-/// u64, then its bytes; numbers are written in decimal.
-struct DigestInput {
-    sha: Sha256,
-    buf: Vec<u8>,
-    scratch: String,
-}
-
-impl DigestInput {
-    const FLUSH: usize = 1 << 16;
-
-    fn new() -> Self {
-        DigestInput {
-            sha: Sha256::new(),
-            buf: Vec::with_capacity(Self::FLUSH + 256),
-            scratch: String::new(),
-        }
-    }
-
-    fn field(&mut self, bytes: &[u8]) {
-        self.buf
-            .extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-        self.buf.extend_from_slice(bytes);
-        if self.buf.len() >= Self::FLUSH {
-            self.sha.update(&self.buf);
-            self.buf.clear();
-        }
-    }
-
-    /// `n` in decimal, as `n.to_string()` writes it.
-    fn number(&mut self, n: u64) {
-        let mut digits = [0u8; 20];
-        let len = decimal(n, &mut digits);
-        self.field(&digits[20 - len..]);
-    }
-
-    /// `list.position`.
-    fn step(&mut self, s: Step) {
-        let mut text = [0u8; 21];
-        let mut digits = [0u8; 20];
-        let a = decimal(s.list.into(), &mut digits);
-        text[..a].copy_from_slice(&digits[20 - a..]);
-        text[a] = b'.';
-        let b = decimal(s.position.into(), &mut digits);
-        text[a + 1..a + 1 + b].copy_from_slice(&digits[20 - b..]);
-        self.field(&text[..a + 1 + b]);
-    }
-
-    fn display(&mut self, value: &impl fmt::Display) {
-        use fmt::Write as _;
-        let mut scratch = std::mem::take(&mut self.scratch);
-        scratch.clear();
-        let _ = write!(scratch, "{value}");
-        self.field(scratch.as_bytes());
-        self.scratch = scratch;
-    }
-
-    fn finish(mut self) -> Sha256 {
-        self.sha.update(&self.buf);
-        self.sha
-    }
-}
-
-/// Writes `n` in decimal at the end of `out`; returns how many digits it took.
-fn decimal(mut n: u64, out: &mut [u8; 20]) -> usize {
-    let mut i = out.len();
-    loop {
-        i -= 1;
-        out[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            return out.len() - i;
-        }
-    }
-}
-
-/// Counts of what a checklist holds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Summary {
-    /// Sections, the root included.
-    pub sections: usize,
-    /// All items.
-    pub items: usize,
-    /// Items that are tasks.
-    pub tasks: usize,
-    /// Items that are fields.
-    pub fields: usize,
-    /// Items that are sign-offs.
-    pub signoffs: usize,
-    /// Optional items.
-    pub optional: usize,
-    /// Gates, `complete` included.
-    pub gates: usize,
-}
-
-impl fmt::Display for Summary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} sections, {} items: {} tasks, {} fields, {} sign-offs, {} optional",
-            self.sections, self.items, self.tasks, self.fields, self.signoffs, self.optional
-        )
-    }
-}
-
-/// The JSON view of one item, as `checklist ids --json` prints it.
-#[derive(Debug, Clone, Serialize)]
-pub struct ItemView<'a> {
-    /// Id path.
-    pub id: &'a str,
-    /// `task`, `field` or `signoff`.
-    pub kind: &'static str,
-    /// Plain text.
-    pub text: &'a str,
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
-    /// Optional item.
-    pub optional: bool,
-    /// The box as written.
-    pub mark: Mark,
-    /// Field type (fields only).
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub field_type: Option<String>,
-    /// Role (sign-offs only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub role: Option<&'a str>,
-    /// The enclosing task's id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent: Option<&'a str>,
-    /// Position in an ordered list.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub step: Option<u32>,
-}
-
-impl Spec {
-    /// The JSON view of one item.
-    pub fn item_view(&self, index: ItemIndex) -> ItemView<'_> {
-        let item = self.item(index);
-        ItemView {
-            id: &item.id,
-            kind: item.kind.name(),
-            text: &item.text,
-            line: item.location.line,
-            column: item.location.column,
-            optional: item.optional,
-            mark: item.mark,
-            field_type: item.field_type().map(ToString::to_string),
-            role: item.role(),
-            parent: item.parent.map(|p| self.item(p).id()),
-            step: item.step.map(|s| s.position),
-        }
-    }
-}
-
-struct SectionView<'a>(&'a Spec, &'a Section);
-
-impl Serialize for SectionView<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let SectionView(spec, section) = *self;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("id", &section.id)?;
-        m.serialize_entry("title", &section.title)?;
-        m.serialize_entry("level", &section.level)?;
-        m.serialize_entry("line", &section.location.line)?;
-        if !section.notes.is_empty() {
-            m.serialize_entry("notes", &section.notes)?;
-        }
-        let items: Vec<_> = section.items.iter().map(|&i| spec.item_view(i)).collect();
-        m.serialize_entry("items", &items)?;
-        let children: Vec<_> = section
-            .children
-            .iter()
-            .map(|&c| SectionView(spec, spec.section(c)))
-            .collect();
-        m.serialize_entry("sections", &children)?;
-        m.end()
-    }
-}
-
-struct GateView<'a>(&'a Spec, &'a Gate);
-
-impl Serialize for GateView<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let GateView(spec, gate) = *self;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("name", &gate.name)?;
-        if let Some(d) = &gate.description {
-            m.serialize_entry("description", d)?;
-        }
-        m.serialize_entry("include", &gate.include)?;
-        m.serialize_entry("exclude", &gate.exclude)?;
-        struct Ids<'a>(&'a Spec, &'a [ItemIndex]);
-        impl Serialize for Ids<'_> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut seq = s.serialize_seq(Some(self.1.len()))?;
-                for &i in self.1 {
-                    seq.serialize_element(self.0.item(i).id())?;
-                }
-                seq.end()
-            }
-        }
-        m.serialize_entry("items", &Ids(spec, &gate.items))?;
-        m.end()
-    }
-}
-
-/// The spec as a JSON tree: metadata, gates, and sections nesting with their items.
-/// This is what the snapshot tests review.
-impl Serialize for Spec {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("id", &self.id)?;
-        m.serialize_entry("title", &self.title)?;
-        m.serialize_entry("version", &self.version)?;
-        m.serialize_entry("digest", self.digest())?;
-        if !self.description.is_empty() {
-            m.serialize_entry("description", &self.description)?;
-        }
-        if let Some(meta) = &self.foreign_metadata {
-            m.serialize_entry("foreign_metadata", meta)?;
-        }
-        if !self.roles.is_empty() {
-            m.serialize_entry("roles", &self.roles)?;
-        }
-        m.serialize_entry("signoff_gate", &self.signoff_gate().name)?;
-        let gates: Vec<_> = self.gates.iter().map(|g| GateView(self, g)).collect();
-        m.serialize_entry("gates", &gates)?;
-        m.serialize_entry("root", &SectionView(self, self.root()))?;
-        m.end()
     }
 }
 
