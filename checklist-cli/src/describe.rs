@@ -61,11 +61,10 @@ pub fn details(e: &Event) -> String {
     s
 }
 
-/// Keeps user text on one line, and control characters out of the terminal.
+/// Keeps user text on one line, and control, escape and bidi characters out of the
+/// terminal.
 pub fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    checklist_core::text::one_line(text).into_owned()
 }
 
 #[cfg(test)]
@@ -74,6 +73,7 @@ mod tests {
 
     #[test]
     fn user_text_cannot_break_lines_or_send_escapes() {
-        assert_eq!(one_line("a\nb\x1b[31mc"), "a b [31mc");
+        assert_eq!(one_line("a\nb\x1b[31mc"), "a b\u{fffd}[31mc");
+        assert_eq!(one_line("ana\u{202e}txt"), "ana\u{fffd}txt");
     }
 }

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use checklist_core::clock::{Clock, FixedClock, SystemClock};
-use checklist_core::{FileStore, ParseOptions, Parsed, Spec, State, Store, StoreError};
+use checklist_core::{
+    Diagnostics, FileStore, LoadError, ParseOptions, Parsed, Spec, State, Store, StoreError,
+};
 
 use crate::cli::Target;
 use crate::outcome::{Fatal, Result};
@@ -15,23 +17,29 @@ use crate::term::{Term, eprint};
 /// The variable that fixes the clock, for tests.
 pub const FIXED_TIME_VAR: &str = "CHECKLIST_FIXED_TIME";
 
-/// Reads a file whole.
-pub fn read(file: &Path) -> Result<Vec<u8>> {
-    std::fs::read(file)
-        .map_err(|e| Fatal::Raw(format!("error: cannot read `{}`: {e}", file.display())))
-}
-
 /// Parse options naming the file as given on the command line.
 pub fn options(file: &Path, strict: bool) -> ParseOptions {
     ParseOptions::new(file.display().to_string()).strict(strict)
 }
 
+/// Reads and parses a checklist (reading at most the parser's input limit, whatever the
+/// file is). A file that cannot be read ends the command (exit 2); the diagnostics of
+/// one that does not parse come back to the caller.
+pub fn parse_file(file: &Path, strict: bool) -> Result<std::result::Result<Parsed, Diagnostics>> {
+    match checklist_core::parse_file(file, &options(file, strict)) {
+        Ok(parsed) => Ok(Ok(parsed)),
+        Err(LoadError::Parse(diagnostics)) => Ok(Err(diagnostics)),
+        Err(e) => Err(Fatal::new(
+            chain(&e),
+            "check the path, and that the file is a readable Markdown checklist",
+        )),
+    }
+}
+
 /// Parses a checklist for commands that need a spec: any error ends the command (exit 2)
 /// with the rendered diagnostics.
 pub fn parsed(file: &Path) -> Result<Parsed> {
-    let bytes = read(file)?;
-    checklist_core::parse_bytes(&bytes, &options(file, false))
-        .map_err(|d| Fatal::Raw(d.to_string()))
+    parse_file(file, false)?.map_err(|d| Fatal::Raw(d.to_string()))
 }
 
 /// Parses a checklist and keeps only the spec.
@@ -153,6 +161,35 @@ pub fn open(target: &Target, term: &Term) -> Result<Opened> {
         store,
         state: loaded.state,
     })
+}
+
+/// Warns when the state holds changes to items whose ids depend on their order: an item
+/// repeated under one parent gets `-2`, `-3` by position, so swapping two such lines in
+/// the Markdown moves each one's state to the other without a word.
+pub fn warn_order_dependent(state: &State, term: &Term) {
+    let spec = state.spec();
+    let touched: Vec<&str> = spec
+        .items()
+        .iter()
+        .filter(|i| i.is_suffixed())
+        .filter(|i| state.events().iter().any(|e| &*e.item == i.id()))
+        .map(|i| i.id())
+        .collect();
+    let Some(first) = touched.first() else {
+        return;
+    };
+    let more = match touched.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    eprint(&format!(
+        "{} the state holds changes to `{}`{more}, whose id comes from its position (its \
+         text repeats under one parent): reordering those lines would move their state to \
+         the other item; pin each with an id, e.g. `{{#{}}}`\n",
+        term.err.bold(&term.err.yellow("warning:")),
+        crate::describe::one_line(first),
+        first.rsplit('/').next().unwrap_or(first),
+    ));
 }
 
 /// An error and its causes on one line: `a: b: c`.

@@ -82,10 +82,13 @@ impl Paint {
         }
     }
 
-    /// `error: message` and, when given, an indented `help: ...` line.
+    /// `error: message` and, when given, an indented `help: ...` line. Both may quote
+    /// user text (a name, a path), so they are neutralised before the colours go on.
     pub fn error(&self, message: &str, help: Option<&str>) -> String {
+        let message = checklist_core::text::lines(message);
         let mut s = format!("{} {message}\n", self.bold(&self.red("error:")));
         if let Some(help) = help {
+            let help = checklist_core::text::lines(help);
             s.push_str(&format!("  {} {help}\n", self.bold(&self.cyan("help:"))));
         }
         s
@@ -109,7 +112,27 @@ impl Paint {
 /// Writes to standard output. A reader that went away (`checklist log | head`) is not an
 /// error: the command ends quietly, as if the reader had read it all. Any other failure
 /// (a full disk, `> /dev/full`) is: a truncated output must not pass for a whole one.
+///
+/// The text is the command's own: its user parts went through
+/// [`checklist_core::text::one_line`] and its escapes are this module's colours. For
+/// data (Markdown, JSON, ids), use [`print_data`].
 pub fn print(text: &str) -> Result<(), Fatal> {
+    write_out(text)
+}
+
+/// Writes data to standard output: on a terminal, with control, escape and bidi
+/// characters (from a checklist, a state or a command line) neutralised
+/// ([`checklist_core::text::lines`]); into a pipe or a file, as it is, so data stays
+/// exact.
+pub fn print_data(text: &str) -> Result<(), Fatal> {
+    if std::io::stdout().is_terminal() {
+        write_out(&checklist_core::text::lines(text))
+    } else {
+        write_out(text)
+    }
+}
+
+fn write_out(text: &str) -> Result<(), Fatal> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
@@ -121,7 +144,9 @@ pub fn print(text: &str) -> Result<(), Fatal> {
     }
 }
 
-/// Writes to standard error, ignoring errors.
+/// Writes to standard error, ignoring errors. Messages quote user text, so control,
+/// escape and bidi characters are neutralised wherever they go; the colours this module
+/// adds itself are added after that, by the caller's [`Paint`].
 pub fn eprint(text: &str) {
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(text.as_bytes());

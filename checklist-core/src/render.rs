@@ -108,16 +108,16 @@ fn when(at: &DateTime<Utc>) -> String {
 }
 
 /// User text (names, notes, reasons, values) as literal text on one Markdown line: no
-/// line breaks, no control characters, and every character Markdown could read as markup
+/// line breaks, no control or bidi characters ([`crate::text::one_line`]), and every
+/// character Markdown could read as markup
 /// escaped with a backslash, so `[click](javascript:alert(1))` in a field stays text
 /// instead of becoming a live link in the rendered file, and `<b>` stays text instead of
 /// HTML.
 fn inline(s: &str) -> String {
+    let s = crate::text::one_line(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => out.push('\u{FFFD}'),
             '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '<' | '>' | '!' | '|' | '~' | '&'
             | '#' | '{' | '}' => {
                 out.push('\\');

@@ -70,6 +70,44 @@ pub fn one_line(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Text of several lines made safe to show on a terminal: as [`one_line`], but line
+/// breaks stay (`\r\n` and a lone `\r` become `\n`, so a carriage return cannot draw
+/// over what a line said) and tabs stay.
+///
+/// ```
+/// use checklist_core::text::lines;
+///
+/// assert_eq!(lines("- [x] done\r\n- [ ] open\n"), "- [x] done\n- [ ] open\n");
+/// assert_eq!(lines("ok\rFAKED"), "ok\nFAKED");
+/// assert_eq!(lines("\u{1b}[2J\tcleared"), "�[2J\tcleared");
+/// ```
+pub fn lines(text: &str) -> Cow<'_, str> {
+    let changed =
+        |c: char| c == '\r' || (c != '\n' && c != '\t' && !matches!(classify(c), Shown::Kept));
+    let Some(first) = text.find(changed) else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len() + 8);
+    out.push_str(&text[..first]);
+    let mut chars = text[first..].chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push('\n');
+                }
+            }
+            c => out.push(match classify(c) {
+                Shown::Kept => c,
+                Shown::Space => '\n',
+                Shown::Placeholder => PLACEHOLDER,
+            }),
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,11 +6,12 @@ use crate::cli::Target;
 use crate::describe::one_line;
 use crate::load;
 use crate::outcome::{Fatal, Outcome, Result};
-use crate::term::{Term, print};
+use crate::term::{Term, print, print_data};
 
 /// Evaluates the gate `name`.
 pub fn run(target: &Target, name: &str, json: bool, term: &Term) -> Result {
     let state = load::open(target, term)?.state;
+    load::warn_order_dependent(&state, term);
     let spec = state.spec();
     let file = &target.file;
     let Some(report) = state.evaluate_named(name) else {
@@ -35,7 +36,7 @@ pub fn run(target: &Target, name: &str, json: bool, term: &Term) -> Result {
     };
     if json {
         let text = serde_json::to_string_pretty(&report).map_err(|e| Fatal::bare(e.to_string()))?;
-        print(&format!("{text}\n"))?;
+        print_data(&format!("{text}\n"))?;
         return Ok(outcome);
     }
     let paint = &term.out;
@@ -83,8 +84,8 @@ fn breadcrumb(spec: &Spec, section: SectionIndex) -> String {
         s = spec.section(parent);
     }
     if titles.is_empty() {
-        return spec.title().unwrap_or("(top level)").to_string();
+        return one_line(spec.title().unwrap_or("(top level)"));
     }
     titles.reverse();
-    titles.join(" › ")
+    one_line(&titles.join(" › "))
 }

@@ -4,13 +4,12 @@ use std::path::Path;
 
 use crate::load;
 use crate::outcome::{Fatal, Outcome, Result};
-use crate::term::{eprint, print};
+use crate::term::{eprint, print, print_data};
 
 /// Errors and warnings, then a one-line summary. Exit 1 on errors, or on warnings when
 /// `strict`.
 pub fn lint(file: &Path, strict: bool) -> Result {
-    let bytes = load::read(file)?;
-    match checklist_core::parse_bytes(&bytes, &load::options(file, strict)) {
+    match load::parse_file(file, strict)? {
         Ok(parsed) => {
             for w in &parsed.warnings {
                 eprint(&format!(
@@ -57,6 +56,6 @@ pub fn ids(file: &Path, json: bool) -> Result {
             out.push('\n');
         }
     }
-    print(&out)?;
+    print_data(&out)?;
     Ok(Outcome::Ok)
 }

@@ -6,7 +6,7 @@ use crate::cli::Target;
 use crate::describe::{self, one_line};
 use crate::load;
 use crate::outcome::{Fatal, Outcome, Result};
-use crate::term::{Term, pad, print};
+use crate::term::{Term, pad, print, print_data};
 
 /// Prints the log as text or JSON. Loading verifies the chain: a log that does not verify
 /// is refused (exit 2) naming the first bad event, as every state command refuses it.
@@ -15,7 +15,7 @@ pub fn run(target: &Target, json: bool, term: &Term) -> Result {
     let events = state.events();
     if json {
         let text = serde_json::to_string_pretty(events).map_err(|e| Fatal::bare(e.to_string()))?;
-        print(&format!("{text}\n"))?;
+        print_data(&format!("{text}\n"))?;
         return Ok(Outcome::Ok);
     }
     let paint = &term.out;

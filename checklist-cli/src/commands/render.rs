@@ -8,14 +8,14 @@ use checklist_core::store::{resolve_links, write_atomically};
 use crate::cli::Target;
 use crate::load;
 use crate::outcome::{Fatal, Outcome, Result};
-use crate::term::{Term, print};
+use crate::term::{Term, print_data};
 
 /// Renders to standard output, or to `output`.
 pub fn run(target: &Target, output: Option<&Path>, term: &Term) -> Result {
     let opened = load::open(target, term)?;
     let markdown = opened.state.render_markdown();
     let Some(path) = output else {
-        print(&markdown)?;
+        print_data(&markdown)?;
         return Ok(Outcome::Ok);
     };
     let refuse = |what: &str| {

@@ -6,7 +6,7 @@ use checklist_core::document::{generic_schema, schema_for_spec};
 
 use crate::load;
 use crate::outcome::{Fatal, Outcome, Result};
-use crate::term::print;
+use crate::term::print_data;
 
 /// This checklist's schema (its ids as properties), or the generic one without a file.
 pub fn run(file: Option<&Path>) -> Result {
@@ -15,6 +15,6 @@ pub fn run(file: Option<&Path>) -> Result {
         None => generic_schema(),
     };
     let text = serde_json::to_string_pretty(&schema).map_err(|e| Fatal::bare(e.to_string()))?;
-    print(&format!("{text}\n"))?;
+    print_data(&format!("{text}\n"))?;
     Ok(Outcome::Ok)
 }

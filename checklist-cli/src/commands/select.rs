@@ -30,7 +30,7 @@ pub fn items(spec: &Spec, queries: &[String], action: Action) -> Result<Vec<Sele
     let mut errors = Vec::new();
     for query in queries {
         match spec.select(query) {
-            Ok(found) if is_glob(query) => {
+            Ok(found) if checklist_core::pattern::is_glob(query) => {
                 let applicable: Vec<_> = found
                     .iter()
                     .copied()
@@ -86,10 +86,6 @@ pub fn items(spec: &Spec, queries: &[String], action: Action) -> Result<Vec<Sele
         _ => {}
     }
     Ok(selected)
-}
-
-fn is_glob(query: &str) -> bool {
-    query.contains('*')
 }
 
 /// Orders items (given in document order) so that each comes after everything nested

@@ -8,17 +8,18 @@ use crate::cli::Target;
 use crate::describe::one_line;
 use crate::load;
 use crate::outcome::{Fatal, Outcome, Result};
-use crate::term::{Paint, Term, pad, print};
+use crate::term::{Paint, Term, pad, print, print_data};
 
 const BAR: usize = 16;
 
 /// Prints the status as text or JSON.
 pub fn run(target: &Target, json: bool, term: &Term) -> Result {
     let opened = load::open(target, term)?;
+    load::warn_order_dependent(&opened.state, term);
     let report = Report::new(&opened.state, &opened.location.to_string());
     if json {
         let text = serde_json::to_string_pretty(&report).map_err(|e| Fatal::bare(e.to_string()))?;
-        print(&format!("{text}\n"))?;
+        print_data(&format!("{text}\n"))?;
     } else {
         print(&report.text(&term.out))?;
     }
@@ -168,12 +169,12 @@ impl<'a> Report<'a> {
 
     fn text(&self, paint: &Paint) -> String {
         let mut out = String::new();
-        let title = self.checklist.title.unwrap_or(self.checklist.id);
-        out.push_str(&paint.bold(title));
+        let title = one_line(self.checklist.title.unwrap_or(self.checklist.id));
+        out.push_str(&paint.bold(&title));
         out.push('\n');
         out.push_str(&paint.dim(&format!(
             "{} · revision {} · {} event{}",
-            self.state,
+            one_line(&self.state),
             self.revision,
             self.events,
             if self.events == 1 { "" } else { "s" }
@@ -206,7 +207,7 @@ impl<'a> Report<'a> {
         ));
         out.push('\n');
         for s in &self.sections {
-            let label = pad(&format!("{}{}", indent(s), s.title), width);
+            let label = pad(&format!("{}{}", indent(s), one_line(s.title)), width);
             let label = if s.open.is_empty() {
                 label
             } else {
