@@ -234,6 +234,29 @@ pub enum Command {
         /// The Markdown checklist; without it, the schema of any state file.
         file: Option<PathBuf>,
     },
+    /// Show what an edited checklist changes in its state, and record it with `--write`.
+    ///
+    /// Lists the items added, removed (their state is kept as orphans) and retyped, the
+    /// tasks reopened and the approvals voided because what they covered changed.
+    /// `--rename OLD=NEW` gives a reworded item's state and history to its new id (in the
+    /// log). Nothing is written without `--write`; the other commands print a notice and
+    /// migrate on their next write.
+    #[command(
+        after_help = "Examples:\n  checklist migrate deploy.md\n  checklist migrate deploy.md --rename tests-pass=unit-tests-pass --by ana --write"
+    )]
+    Migrate {
+        #[command(flatten)]
+        target: Target,
+        /// Record the migration (and the renames) in the state.
+        #[arg(long)]
+        write: bool,
+        /// An item whose id changed: `OLD=NEW`, both full ids; repeat for several.
+        #[arg(long = "rename", value_name = "OLD=NEW", value_parser = rename, requires = "by")]
+        renames: Vec<(String, String)>,
+        /// Who renames, as recorded in the audit log.
+        #[arg(long, value_name = "NAME", value_parser = non_empty)]
+        by: Option<String>,
+    },
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  checklist completions bash > ~/.local/share/bash-completion/completions/checklist"
@@ -285,6 +308,15 @@ fn non_empty(s: &str) -> Result<String, String> {
         Err("must not be empty".into())
     } else {
         Ok(s.to_string())
+    }
+}
+
+fn rename(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((old, new)) if !old.trim().is_empty() && !new.trim().is_empty() => {
+            Ok((old.trim().to_string(), new.trim().to_string()))
+        }
+        _ => Err("expected OLD=NEW, two item ids".into()),
     }
 }
 

@@ -92,8 +92,8 @@ pub use spec::{
 };
 pub use state::{
     Action, Actor, ChainError, Change, Event, EventHash, IntoSpec, ItemState, Kind, Origin,
-    Payload, Refusal, Request, Resolution, State, Status, TransitionError, Voided, Waiver,
-    WaiverRequest, verify_chain,
+    Payload, Refusal, RenameError, Request, Resolution, State, Status, TransitionError, Voided,
+    Waiver, WaiverRequest, verify_chain,
 };
 pub use store::{FileStore, MemoryStore, Store, StoreError, UpdateError};
 pub use value::{InvalidValue, Value};

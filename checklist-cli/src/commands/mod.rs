@@ -5,6 +5,7 @@ mod completions;
 mod gate;
 mod inspect;
 mod log;
+mod migrate;
 mod render;
 mod schema;
 mod select;
@@ -27,6 +28,12 @@ pub fn run(command: Command, term: &Term) -> Result {
         Command::Log { target, json } => log::run(&target, json, term),
         Command::Schema { file } => schema::run(file.as_deref()),
         Command::Completions { shell } => completions::run(shell),
+        Command::Migrate {
+            target,
+            write,
+            renames,
+            by,
+        } => migrate::run(&target, write, &renames, by.as_deref(), term),
         Command::Complete {
             change,
             note,

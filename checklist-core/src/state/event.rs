@@ -194,6 +194,12 @@ pub enum Payload {
         /// The explanation recorded in the log.
         reason: Arc<str>,
     },
+    /// The item's id changed: the events recorded under `from` before this one are its
+    /// history.
+    Rename {
+        /// The id it had.
+        from: Arc<str>,
+    },
 }
 
 impl Payload {
@@ -212,6 +218,7 @@ impl Payload {
             Payload::Revoke { .. } => Action::Revoke,
             Payload::Void { .. } => Action::Void,
             Payload::Reset { .. } => Action::Reset,
+            Payload::Rename { .. } => Action::Rename,
         }
     }
 
@@ -226,7 +233,9 @@ impl Payload {
             | Payload::Reset { reason } => Some(reason),
             Payload::Approve { comment, .. } => comment.as_deref(),
             Payload::Reject { comment, .. } => Some(comment),
-            Payload::Unblock | Payload::Fill { .. } | Payload::Clear => None,
+            Payload::Unblock | Payload::Fill { .. } | Payload::Clear | Payload::Rename { .. } => {
+                None
+            }
         }
     }
 
@@ -270,6 +279,7 @@ impl Payload {
                 r.value = Some(because);
                 r.cause = *cause;
             }
+            Payload::Rename { from } => r.value = Some(from),
             Payload::Unblock | Payload::Clear => {}
         }
         r
@@ -326,6 +336,9 @@ impl Payload {
             },
             Action::Reset => Payload::Reset {
                 reason: need("reason", r.reason)?,
+            },
+            Action::Rename => Payload::Rename {
+                from: need("value", r.value)?,
             },
         };
         // Whatever the payload does not hold would be lost (and the hash would not
@@ -800,6 +813,7 @@ pub(crate) fn payload_fields(action: Action) -> &'static [Field] {
                 ]
             }
         }
+        Action::Rename => const { &[field("renamed_from", Ty::Text, true)] },
     }
 }
 
@@ -846,6 +860,7 @@ impl Serialize for Event {
                 shape::put(&mut m, "cause", cause.as_ref())?;
                 m.serialize_entry("reason", &**reason)?;
             }
+            Payload::Rename { from } => m.serialize_entry("renamed_from", &**from)?,
         }
         m.serialize_entry("hash", &self.hash)?;
         m.end()
@@ -885,6 +900,8 @@ struct RawEvent<'a> {
     because: Option<Cow<'a, str>>,
     #[serde(default)]
     cause: Option<u64>,
+    #[serde(borrow, default)]
+    renamed_from: Option<Cow<'a, str>>,
     hash: EventHash,
 }
 
@@ -902,6 +919,7 @@ impl<'de> Deserialize<'de> for Event {
             ("comment", raw.comment.is_some()),
             ("because", raw.because.is_some()),
             ("cause", raw.cause.is_some()),
+            ("renamed_from", raw.renamed_from.is_some()),
         ];
         shape::check(
             &format!("a `{action}` event"),
@@ -950,6 +968,9 @@ impl<'de> Deserialize<'de> for Event {
             },
             Action::Reset => Payload::Reset {
                 reason: need(&raw.reason),
+            },
+            Action::Rename => Payload::Rename {
+                from: need(&raw.renamed_from),
             },
         };
         Ok(Event {
@@ -1198,6 +1219,7 @@ mod tests {
                 reason: t("r"),
             },
             Payload::Reset { reason: t("r") },
+            Payload::Rename { from: t("old") },
         ]
     }
 

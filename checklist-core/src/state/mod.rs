@@ -25,7 +25,9 @@ use indexmap::IndexMap;
 pub use event::{ChainError, Event, EventHash, GENESIS_HASH, InvalidDigest, Payload, verify_chain};
 pub use item_state::{ItemState, Origin, Voided, Waiver};
 pub use rules::{Action, Kind, Resolution, Settled, Status};
-pub use transition::{Actor, Refusal, Request, StatusList, TransitionError, WaiverRequest};
+pub use transition::{
+    Actor, Refusal, RenameError, Request, StatusList, TransitionError, WaiverRequest,
+};
 
 use crate::clock::{Clock, SystemClock};
 use crate::spec::{ItemIndex, Spec};
@@ -199,9 +201,14 @@ impl State {
         indices: &[Option<ItemIndex>],
     ) -> Self {
         // Events about items of this checklist share the spec's id.
+        // (Only where the event names the item itself: one recorded under an id that was
+        // renamed since keeps the id it was recorded with.)
         for (e, index) in events.iter_mut().zip(indices) {
             if let Some(i) = index {
-                e.item = spec.item(*i).shared_id().clone();
+                let shared = spec.item(*i).shared_id();
+                if **shared == *e.item {
+                    e.item = shared.clone();
+                }
             }
         }
         let mut state = State::new(spec);
@@ -452,6 +459,110 @@ impl State {
         self.apply(item, actor, Request::Revoke { reason })
     }
 
+    /// Gives the history of `old`, an id this checklist no longer has (an item was
+    /// reworded or moved), to the item `new`, which has no history of its own yet: a
+    /// `rename` event by `actor` records it, and from then on the events recorded under
+    /// `old` fold into `new` (and its state under `orphans`, if it had one, goes). Voids
+    /// the approvals that cover `new`, as a change to it would.
+    pub fn rename(
+        &mut self,
+        old: &str,
+        new: ItemIndex,
+        actor: &Actor,
+    ) -> Result<Change, RenameError> {
+        let item = self.spec.item(new);
+        let refuse = |why: String| RenameError {
+            from: old.to_string(),
+            to: item.id().to_string(),
+            why,
+        };
+        if self.spec.index_of(old).is_some() {
+            return Err(refuse(format!("`{old}` is still an item of the checklist")));
+        }
+        if old == item.id() {
+            return Err(refuse("it is the same id".into()));
+        }
+        let indices = event_indices(&self.spec, &self.events);
+        if indices.contains(&Some(new)) {
+            return Err(refuse(format!(
+                "`{}` has a history of its own already",
+                item.id()
+            )));
+        }
+        let has_history = self.events.iter().any(|e| &*e.item == old);
+        if !has_history && !self.orphans.contains_key(old) {
+            return Err(refuse(format!(
+                "the state has nothing recorded for `{old}`"
+            )));
+        }
+        if let Some(orphan) = self.orphans.get(old)
+            && !orphan.status().fits(item.kind())
+        {
+            return Err(refuse(format!(
+                "`{old}` was a {} and `{}` is a {}",
+                orphan.status().kind(),
+                item.id(),
+                Kind::of(item.kind())
+            )));
+        }
+        let at = self.next_time(self.clock.now());
+        if at > LATEST {
+            return Err(refuse(
+                "the clock is past what a state file can hold".into(),
+            ));
+        }
+        let revision = self.revision + 1;
+        let start = self.events.len();
+        let from = self.items[new.get()].status();
+        let rename = Event {
+            seq: start as u64 + 1,
+            revision,
+            at,
+            actor: actor.shared_name().clone(),
+            item: item.shared_id().clone(),
+            from,
+            to: from,
+            payload: Payload::Rename { from: old.into() },
+            hash: EventHash::GENESIS,
+        };
+        // The state the old history folds to, exactly as a replay will fold it: the last
+        // event that, with the rename in the log, is about `new`.
+        let mut log = self.events.clone();
+        log.push(rename);
+        let indices = event_indices(&self.spec, &log);
+        let folded = (0..start)
+            .rev()
+            .filter(|&p| indices[p] == Some(new))
+            .find_map(|p| self.state_after(new, &self.events[p]))
+            .unwrap_or_else(|| ItemState::initial(item.kind(), item.mark()));
+        let Some(mut rename) = log.pop() else {
+            return Err(refuse("the log could not be extended".into()));
+        };
+        rename.to = folded.status();
+        let draft = Draft {
+            actor: rename.actor,
+            item: rename.item,
+            from,
+            to: rename.to,
+            payload: rename.payload,
+        };
+        self.push(new, draft, revision, at);
+        self.set_item(new, folded);
+        self.orphans.shift_remove(old);
+        self.void_covering(
+            new,
+            actor.shared_name().clone(),
+            Some(start as u64 + 1),
+            revision,
+            at,
+        );
+        self.revision = revision;
+        Ok(Change {
+            revision,
+            events: start..self.events.len(),
+        })
+    }
+
     /// Checks a request against every rule without changing anything; returns the event
     /// to record. The table gives the kind and the statuses; then the actor, the
     /// payload (reasons, waiver, value) and the cross-item guards, in that order.
@@ -494,6 +605,8 @@ impl State {
         let to = match rule.leads {
             Leads::To(to) => to,
             Leads::Initial => ItemState::initial(item.kind(), item.mark()).status(),
+            // Library-written actions only; their drafts set `to` themselves.
+            Leads::Carried => from,
         };
         Ok(Draft {
             actor: actor.shared_name().clone(),
@@ -703,8 +816,11 @@ impl State {
     /// event's payload to the item state it makes.
     fn state_after(&self, index: ItemIndex, e: &Event) -> Option<ItemState> {
         let item = self.spec.item(index);
-        if let Payload::Reset { .. } = e.payload {
-            return Some(ItemState::initial(item.kind(), item.mark()));
+        match e.payload {
+            Payload::Reset { .. } => return Some(ItemState::initial(item.kind(), item.mark())),
+            // A rename says where the history went; the events before it make the state.
+            Payload::Rename { .. } => return None,
+            _ => {}
         }
         if !e.to.fits(item.kind()) {
             return None; // recorded when the item was of another kind
@@ -755,6 +871,7 @@ impl State {
                 }),
             },
             Payload::Reset { .. } => ItemState::initial(item.kind(), item.mark()),
+            Payload::Rename { .. } => return None,
         };
         Some(state)
     }
@@ -786,9 +903,31 @@ pub(crate) fn start_of(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(chrono::NaiveTime::MIN).and_utc()
 }
 
-/// The item each event names (`None`: not in this checklist).
+/// The item each event is about (`None`: not in this checklist): the item it names, or,
+/// for an event recorded under an id that a later `rename` event gave up, the item it
+/// was renamed to (through every later rename, in order).
 pub(crate) fn event_indices(spec: &Spec, events: &[Event]) -> Vec<Option<ItemIndex>> {
-    events.iter().map(|e| spec.index_of(&e.item)).collect()
+    let renames: Vec<(usize, &str, &str)> = events
+        .iter()
+        .enumerate()
+        .filter_map(|(position, e)| match &e.payload {
+            Payload::Rename { from } => Some((position, &**from, &*e.item)),
+            _ => None,
+        })
+        .collect();
+    events
+        .iter()
+        .enumerate()
+        .map(|(position, e)| {
+            let mut id: &str = &e.item;
+            for &(at, from, to) in &renames {
+                if at > position && id == from {
+                    id = to;
+                }
+            }
+            spec.index_of(id)
+        })
+        .collect()
 }
 
 /// Whether an event's `from` and `to` fit its action: the status it leads to (or, for
@@ -800,6 +939,7 @@ pub(crate) fn event_is_consistent(e: &Event) -> bool {
     let to_fits = match rule.leads {
         Leads::To(to) => e.to == to,
         Leads::Initial => true,
+        Leads::Carried => true,
     };
     kinds_fit && to_fits
 }

@@ -150,6 +150,9 @@ pub enum Action {
     /// Any kind: back to its initial state, because the checklist changed the item's kind
     /// or type (written when loading state made for an older checklist).
     Reset,
+    /// Any kind: the item's id changed (it was reworded or moved); its history under the
+    /// old id is its own from here on.
+    Rename,
 }
 
 /// Whether a status counts as resolved (for gates, sign-off coverage, children, steps).
@@ -288,6 +291,8 @@ pub enum Leads {
     To(Status),
     /// To the item's initial state (from its kind and the box as written).
     Initial,
+    /// To the status the item's carried-over history gives it (a rename).
+    Carried,
 }
 
 /// What an action asks of the actor.
@@ -506,6 +511,19 @@ pub const ACTIONS: &[ActionRule] = &[
         guards: &[],
         settled: &[],
         settled_as: "reset",
+    },
+    ActionRule {
+        action: Action::Rename,
+        name: "rename",
+        code: 13,
+        kinds: &[Kind::Task, Kind::Field, Kind::SignOff],
+        from: &[],
+        leads: Leads::Carried,
+        requested: false,
+        actor: ActorCheck::Anyone,
+        guards: &[],
+        settled: &[],
+        settled_as: "renamed",
     },
 ];
 

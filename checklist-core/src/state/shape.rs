@@ -160,6 +160,9 @@ fn describe(name: &str) -> Option<&'static str> {
         "comment" => "The signer's comment (required when refusing).",
         "because" => "The covered item whose change voided the approval.",
         "cause" => "The event that made that change; absent when the checklist itself changed.",
+        "renamed_from" => {
+            "The id the item had: the events recorded under it before this one are its history."
+        }
         _ => return None,
     })
 }

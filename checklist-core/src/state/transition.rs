@@ -331,3 +331,15 @@ impl TransitionError {
         }
     }
 }
+
+/// Why [`State::rename`](crate::State::rename) refused; nothing changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot carry the state of `{from}` over to `{to}`: {why}")]
+pub struct RenameError {
+    /// The old id.
+    pub from: String,
+    /// The item it was to go to.
+    pub to: String,
+    /// Why not.
+    pub why: String,
+}
