@@ -596,9 +596,16 @@ impl Event {
     /// gives the payload back, so the encoding is injective: two different events never
     /// encode the same. It is the encoding format-1 documents were hashed with, so their
     /// hashes stay valid in later formats.
+    ///
+    /// An event that carries more than the row holds (see [`Event::extensions`]) is
+    /// encoded the same way with format byte 2, followed by each extension as its tag
+    /// byte and its varint-length-prefixed bytes, in tag order: events without
+    /// extensions keep format 1, and the format byte keeps the two apart.
     #[inline]
     fn encode(&self, previous: &[u8; 32], out: &mut impl Sink) {
-        out.bytes(&[ENCODING, 0]);
+        let mut extended = false;
+        self.extensions(&mut |_, _| extended = true);
+        out.bytes(&[if extended { ENCODING_EXTENDED } else { ENCODING }, 0]);
         out.bytes(previous);
         out.varint(self.seq);
         out.varint(self.revision);
@@ -631,7 +638,24 @@ impl Event {
             }
             None => out.bytes(&[0]),
         }
+        if extended {
+            self.extensions(&mut |tag, bytes| {
+                out.bytes(&[tag]);
+                out.prefixed(bytes);
+            });
+        }
     }
+
+    /// What the event holds beyond its flat row, each as `(tag, bytes)`, in increasing
+    /// tag order; what the hash covers after the row (see [`Event::encode`]). Tags are
+    /// assigned once and never reused:
+    ///
+    /// | tag | what |
+    /// |---|---|
+    /// | 1 | reserved: what an approval covered |
+    /// | 2 | reserved: the signature of a signed event |
+    /// | 3 | reserved: the evidence of a check's run |
+    fn extensions(&self, _each: &mut dyn FnMut(u8, &[u8])) {}
 
     /// This event's digest after `previous`, if its stored `hash` is that digest. `buf`
     /// is scratch space, reused across a whole log.
@@ -660,6 +684,9 @@ pub(crate) struct Draft {
 
 /// The version of [`Event::encode`]'s format, hashed first.
 const ENCODING: u8 = 1;
+
+/// The same format, followed by the event's extensions.
+const ENCODING_EXTENDED: u8 = 2;
 
 /// Where [`Event::encode`] writes.
 trait Sink {
