@@ -335,7 +335,7 @@ fn a_writer_says_it_waits_for_a_held_lock_and_gives_up_writing_nothing() {
     // Another writer: flock(1) holds the same kind of lock the store takes.
     let Ok(mut holder) = Command::new("flock")
         .current_dir(s.dir.path())
-        .args([lock.as_str(), "sleep", "30"])
+        .args([lock.as_str(), "sleep", "4"])
         .spawn()
     else {
         eprintln!("flock(1) is not available: the held-lock case is skipped");
@@ -454,4 +454,67 @@ fn dates_and_numbers_are_taken_exactly_as_written() {
     s.on("fill", "v.md", &["load", "1.50", "--by", "ana"])
         .code(0);
     let _ = SEED;
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_refused_writer_does_not_call_a_file_created_meanwhile_missing() {
+    // Another writer's finished state, made elsewhere.
+    let other = Session::new();
+    other
+        .on("complete", GATED, &["e2e-tests-passing", "--by", "bob"])
+        .code(0);
+    let theirs = other.state_bytes().unwrap();
+
+    let s = Session::new();
+    let lock = format!("{STATE}.lock");
+    let Ok(mut holder) = Command::new("flock")
+        .current_dir(s.dir.path())
+        .args([lock.as_str(), "sleep", "2"])
+        .spawn()
+    else {
+        eprintln!("flock(1) is not available: the case is skipped");
+        return;
+    };
+    let start = std::time::Instant::now();
+    while Command::new("flock")
+        .current_dir(s.dir.path())
+        .args(["-n", lock.as_str(), "true"])
+        .status()
+        .unwrap()
+        .success()
+    {
+        assert!(start.elapsed().as_secs() < 10, "flock never took the lock");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // Our writer starts while no state exists, and waits for the lock...
+    let mut ours = Command::new(binary())
+        .current_dir(s.dir.path())
+        .env("NO_COLOR", "1")
+        .env("CHECKLIST_FIXED_TIME", common::TIME)
+        .args([
+            "skip",
+            GATED,
+            "e2e-tests-passing",
+            "--by",
+            "ana",
+            "--reason",
+            "x",
+            "--state",
+            STATE,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // ...the other writer's state lands meanwhile, then its lock is released.
+    std::fs::write(s.path(STATE), &theirs).unwrap();
+    holder.wait().unwrap();
+    let out = ours.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("`state.json` is unchanged"), "{stderr}");
+    assert!(!stderr.contains("was not created"), "{stderr}");
+    assert_eq!(s.state_bytes().unwrap(), theirs);
 }

@@ -605,7 +605,14 @@ impl Event {
     fn encode(&self, previous: &[u8; 32], out: &mut impl Sink) {
         let mut extended = false;
         self.extensions(&mut |_, _| extended = true);
-        out.bytes(&[if extended { ENCODING_EXTENDED } else { ENCODING }, 0]);
+        out.bytes(&[
+            if extended {
+                ENCODING_EXTENDED
+            } else {
+                ENCODING
+            },
+            0,
+        ]);
         out.bytes(previous);
         out.varint(self.seq);
         out.varint(self.revision);
