@@ -79,7 +79,7 @@ if [ "$write_doc" -eq 1 ]; then
     cat >docs/reliability.md <<EOF
 # Reliability figures
 
-What \`FileStore\` promises (DESIGN.md, Persistence): a save is atomic (temp file, fsync,
+What \`FileStore\` promises: a save is atomic (temp file, fsync,
 rename, fsync of the directory, under an advisory lock, with an optimistic revision
 check), so a writer killed at any moment never leaves a torn file, and two writers never
 lose each other's update. Two tests check it, and \`scripts/reliability.sh --write-doc\`

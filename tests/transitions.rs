@@ -1745,3 +1745,21 @@ fn progress_counts_outcomes_and_leaves_not_applicable_out_of_the_percentage() {
     state.skip(ix(&spec, "a"), &wes(), None).unwrap();
     assert_eq!(state.progress().percent(), 100.0);
 }
+
+#[test]
+fn progress_by_section_is_every_sections_subtree_progress() {
+    let spec = spec_of(KINDS);
+    let mut state = fresh(&spec);
+    resolve_all_but_signoffs(&mut state);
+    let all = state.progress_by_section();
+    assert_eq!(all.len(), spec.sections().len());
+    for s in spec.sections() {
+        assert_eq!(
+            all[s.index().get()],
+            state.subtree_progress(s.index()),
+            "{}",
+            s.id()
+        );
+    }
+    assert_eq!(all[0], state.progress());
+}

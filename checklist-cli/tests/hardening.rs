@@ -488,7 +488,7 @@ fn a_refused_writer_does_not_call_a_file_created_meanwhile_missing() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     // Our writer starts while no state exists, and waits for the lock...
-    let mut ours = Command::new(binary())
+    let ours = Command::new(binary())
         .current_dir(s.dir.path())
         .env("NO_COLOR", "1")
         .env("CHECKLIST_FIXED_TIME", common::TIME)

@@ -12,6 +12,7 @@ use crate::state::{ItemState, Resolution, Settled, State, start_of};
 
 /// Why an item keeps a gate from passing.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Unmet<'a> {
     /// A task not done.
     Pending,
@@ -249,6 +250,26 @@ impl State {
     pub fn subtree_progress(&self, section: SectionIndex) -> Progress {
         let today = self.today();
         self.count(self.spec().items_under(section).into_iter(), today)
+    }
+
+    /// The progress of every section and its subsections (as [`State::subtree_progress`]
+    /// gives for one), indexed by [`SectionIndex::get`], in one pass over the items: each
+    /// section's own items are counted, then added up the tree (a parent comes before
+    /// its subsections, so one pass from the end carries every count to the root).
+    pub fn progress_by_section(&self) -> Vec<Progress> {
+        let spec = self.spec();
+        let mut totals: Vec<Progress> = spec
+            .sections()
+            .iter()
+            .map(|s| self.section_progress(s.index()))
+            .collect();
+        for s in spec.sections().iter().rev() {
+            if let Some(p) = s.parent() {
+                let own = totals[s.index().get()];
+                totals[p.get()].add(&own);
+            }
+        }
+        totals
     }
 
     /// Progress of the whole checklist.

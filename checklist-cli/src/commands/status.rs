@@ -92,19 +92,7 @@ impl<'a> Report<'a> {
     fn new(state: &'a State, state_path: &str) -> Self {
         let spec: &'a Spec = state.spec();
         let today = state.today();
-        // Each section's own items, then added up the tree: parents come before their
-        // subsections, so one pass from the end carries every count to the root.
-        let mut totals: Vec<Progress> = spec
-            .sections()
-            .iter()
-            .map(|s| state.section_progress(s.index()))
-            .collect();
-        for s in spec.sections().iter().rev() {
-            if let Some(p) = s.parent() {
-                let own = totals[s.index().get()];
-                totals[p.get()].add(&own);
-            }
-        }
+        let totals = state.progress_by_section();
         let sections = spec
             .sections()
             .iter()

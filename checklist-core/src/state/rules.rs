@@ -157,6 +157,7 @@ pub enum Action {
 
 /// Whether a status counts as resolved (for gates, sign-off coverage, children, steps).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Resolves {
     /// Never: the item is open.
     Never,
@@ -169,6 +170,7 @@ pub enum Resolves {
 
 /// Which progress column a resolved status counts in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Column {
     /// Done, filled, approved.
     Done,
@@ -286,6 +288,7 @@ pub const STATUSES: &[StatusRule] = &[
 
 /// Where an action leads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Leads {
     /// To this status.
     To(Status),
@@ -297,6 +300,7 @@ pub enum Leads {
 
 /// What an action asks of the actor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ActorCheck {
     /// Anyone may do it.
     Anyone,
@@ -307,6 +311,7 @@ pub enum ActorCheck {
 /// A rule that looks at other items; each is a named function in `state/guards.rs`,
 /// checked in the order listed, after the actor and the payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Guard {
     /// A parent task cannot be done while a required sub-item is open.
     ChildrenResolved,
@@ -599,6 +604,7 @@ impl fmt::Display for Action {
 
 /// Whether, and how, an item counts on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Resolution {
     /// Resolved, in this progress column.
     Resolved(Settled),
@@ -610,6 +616,7 @@ pub enum Resolution {
 
 /// How a resolved item was resolved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Settled {
     /// Done, filled or approved.
     Done,
