@@ -212,7 +212,7 @@ pub fn crash_writer(store: &dyn Store, spec: &Arc<Spec>) {
     }
 }
 
-/// Kills writer children at random moments, `iterations` times, checking after each
+/// Kills writer children after 0 to `max_delay_ms` ms, `iterations` times, checking after each
 /// kill that the run loads (verified) and that its revision never went back; then holds
 /// one writer inside its transaction, kills it there and checks that the run is as it
 /// was and that the next writer is not kept waiting. Returns a summary line.
@@ -222,6 +222,7 @@ pub fn kill_writers(
     spec: &Arc<Spec>,
     spawn: &dyn Fn(&[(&str, &str)]) -> Child,
     iterations: usize,
+    max_delay_ms: u64,
 ) -> String {
     let started = Instant::now();
     // First make sure a writer really writes.
@@ -245,7 +246,7 @@ pub fn kill_writers(
     let (mut advanced, mut saves) = (0, 0);
     for iteration in 0..iterations {
         let mut child = spawn(&[]);
-        std::thread::sleep(Duration::from_millis(below(40)));
+        std::thread::sleep(Duration::from_millis(below(max_delay_ms + 1)));
         child.kill().expect("kill"); // SIGKILL
         child.wait().expect("wait");
         let loaded = store.load(spec).unwrap_or_else(|e| {

@@ -444,10 +444,24 @@ impl PostgresStore {
         if let Some(v) = schema_version(client).map_err(reading)? {
             return self.check_version(v);
         }
+        // A session lock, taken before the transaction: a transaction that started
+        // before another session created the tables could still miss them.
+        client
+            .execute("SELECT pg_advisory_lock($1)", &[&SCHEMA_LOCK])
+            .map_err(|e| self.error("creating its tables", e))?;
+        let created = self.create_tables(client);
+        let unlocked = client.execute("SELECT pg_advisory_unlock($1)", &[&SCHEMA_LOCK]);
+        created?;
+        unlocked
+            .map(drop)
+            .map_err(|e| self.error("creating its tables", e))
+    }
+
+    /// Creates the tables unless another session just did; under the schema lock.
+    fn create_tables(&self, client: &mut Client) -> Result<(), StoreError> {
+        let reading = |e| self.error("reading its schema", e);
         let mut tx = client
             .transaction()
-            .map_err(|e| self.error("creating its tables", e))?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])
             .map_err(|e| self.error("creating its tables", e))?;
         if let Some(v) = schema_version(&mut tx).map_err(reading)? {
             return self.check_version(v);
