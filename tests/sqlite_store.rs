@@ -10,9 +10,7 @@ use std::time::Duration;
 
 use checklist::store::conformance::{self, Subject};
 use checklist::store::{RunName, SqliteStore};
-use checklist::{
-    Actor, ChainError, Request, Spec, StateError, Store, StoreError, UpdateError,
-};
+use checklist::{Actor, ChainError, Request, Spec, StateError, Store, StoreError, UpdateError};
 use rusqlite::params;
 
 /// A database file in a temporary directory of its own.
@@ -235,7 +233,10 @@ fn files_that_are_not_databases_get_their_own_messages() {
     std::fs::write(&json, "{\"format\": \"checklist-state/2\"}\n".repeat(100)).expect("write");
     let e = SqliteStore::open(&json, "r").expect_err("refused");
     let (message, help) = backend_message(&e);
-    assert!(message.ends_with("state.json` is not an SQLite database"), "{message}");
+    assert!(
+        message.ends_with("state.json` is not an SQLite database"),
+        "{message}"
+    );
     assert!(help.contains("without it"), "{help}");
     assert!(
         std::fs::read_to_string(&json)
@@ -247,7 +248,10 @@ fn files_that_are_not_databases_get_their_own_messages() {
     let missing = dir.path().join("no-such-dir").join("runs.db");
     let e = SqliteStore::open(&missing, "r").expect_err("refused");
     let (message, help) = backend_message(&e);
-    assert!(message.starts_with("cannot open the SQLite database"), "{message}");
+    assert!(
+        message.starts_with("cannot open the SQLite database"),
+        "{message}"
+    );
     assert!(help.contains("directory exists"), "{help}");
 
     // A database with a `runs` table of its own is not taken over.
@@ -271,18 +275,27 @@ fn stale_and_foreign_saves_write_nothing() {
     let ann = Actor::new("ann");
     let mut a = store.load(&spec).expect("loads").state;
     let mut b = store.load(&spec).expect("loads").state;
-    a.complete(spec.items()[0].index(), &ann).expect("completes");
-    b.complete(spec.items()[1].index(), &ann).expect("completes");
+    a.complete(spec.items()[0].index(), &ann)
+        .expect("completes");
+    b.complete(spec.items()[1].index(), &ann)
+        .expect("completes");
     store.save(&a, None).expect("saves");
     // Another history at the stored revision: not a continuation of the stored log.
     let e = store.save(&b, Some(1)).expect_err("refused");
-    assert!(backend_message(&e).0.contains("does not continue the log"), "{e}");
+    assert!(
+        backend_message(&e).0.contains("does not continue the log"),
+        "{e}"
+    );
     // A state of another checklist, into this run.
     let other = Arc::new(Spec::parse("# Other\n\n- [ ] a\n").expect("parses"));
     let mut c = checklist::State::new(other.clone());
-    c.complete(other.items()[0].index(), &ann).expect("completes");
+    c.complete(other.items()[0].index(), &ann)
+        .expect("completes");
     let e = store.save(&c, Some(1)).expect_err("refused");
-    assert!(backend_message(&e).0.contains("is a run of the checklist"), "{e}");
+    assert!(
+        backend_message(&e).0.contains("is a run of the checklist"),
+        "{e}"
+    );
     let loaded = store.load(&spec).expect("loads");
     assert_eq!(loaded.state, a, "nothing of the refused saves was written");
     let events: i64 = db
@@ -296,9 +309,7 @@ fn stale_and_foreign_saves_write_nothing() {
 fn a_writer_locked_out_past_the_busy_timeout_fails_and_writes_nothing() {
     let db = Db::new();
     let spec = db::spec(2);
-    let store = db
-        .store("r")
-        .with_busy_timeout(Duration::from_millis(200));
+    let store = db.store("r").with_busy_timeout(Duration::from_millis(200));
     let mut holder = db.sql();
     let tx = holder
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -311,7 +322,10 @@ fn a_writer_locked_out_past_the_busy_timeout_fails_and_writes_nothing() {
         panic!("{e:?}")
     };
     let (message, help) = backend_message(&e);
-    assert!(message.contains("stayed locked by another writer"), "{message}");
+    assert!(
+        message.contains("stayed locked by another writer"),
+        "{message}"
+    );
     assert!(help.contains("try again"), "{help}");
     drop(tx);
     assert_eq!(store.load(&spec).expect("loads").stored_revision, None);
@@ -336,7 +350,15 @@ fn runs_are_listed_and_a_changed_checklist_migrates() {
     let runs = SqliteStore::list_runs(db.path()).expect("lists");
     let summary: Vec<_> = runs
         .iter()
-        .map(|r| (r.name.as_str(), r.checklist.as_str(), r.revision, r.resolved, r.total))
+        .map(|r| {
+            (
+                r.name.as_str(),
+                r.checklist.as_str(),
+                r.revision,
+                r.resolved,
+                r.total,
+            )
+        })
         .collect();
     assert_eq!(
         summary,

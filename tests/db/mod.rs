@@ -129,7 +129,11 @@ pub fn documented_events_query() -> String {
         query.contains("'release-2026-12-01'"),
         "the documented query names the run `release-2026-12-01`:\n{query}"
     );
-    query.replace("'release-2026-12-01'", "$1").trim().trim_end_matches(';').to_string()
+    query
+        .replace("'release-2026-12-01'", "$1")
+        .trim()
+        .trim_end_matches(';')
+        .to_string()
 }
 
 /// The log as the documented query lists it: (seq, actor, action, item, words, hash).
@@ -201,12 +205,12 @@ pub fn crash_writer(store: &dyn Store, spec: &Arc<Spec>) {
     }
     loop {
         Store::update(&store, spec, |state| {
-                let n = state.revision() as usize;
-                let item = spec.items()[n % spec.items().len()].index();
-                match state.item(item).status() {
-                    Status::Pending => state.complete(item, &actor),
-                    _ => state.reopen(item, &actor, "again"),
-                }
+            let n = state.revision() as usize;
+            let item = spec.items()[n % spec.items().len()].index();
+            match state.item(item).status() {
+                Status::Pending => state.complete(item, &actor),
+                _ => state.reopen(item, &actor, "again"),
+            }
         })
         .expect("the writer's update");
     }
@@ -229,7 +233,10 @@ pub fn kill_writers(
     let mut child = spawn(&[]);
     let deadline = Instant::now() + Duration::from_secs(30);
     while store.load(spec).expect("loads").state.revision() < 3 {
-        assert!(Instant::now() < deadline, "{what}: the writer child never saved");
+        assert!(
+            Instant::now() < deadline,
+            "{what}: the writer child never saved"
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
     child.kill().expect("kill");
@@ -289,10 +296,10 @@ pub fn kill_writers(
     let waited = Instant::now();
     let item = spec.items()[1].index();
     Store::update(&store, spec, |state| match state.item(item).status() {
-            checklist::Status::Pending => state.complete(item, &checklist::Actor::new("next")),
-            _ => state.reopen(item, &checklist::Actor::new("next"), "again"),
-        })
-        .unwrap_or_else(|e| panic!("{what}: the next writer after the kill: {e}"));
+        checklist::Status::Pending => state.complete(item, &checklist::Actor::new("next")),
+        _ => state.reopen(item, &checklist::Actor::new("next"), "again"),
+    })
+    .unwrap_or_else(|e| panic!("{what}: the next writer after the kill: {e}"));
     let waited = waited.elapsed();
     assert!(
         waited < Duration::from_secs(10),

@@ -2,10 +2,12 @@
 
 mod change;
 mod completions;
+mod copy;
 mod gate;
 mod inspect;
 mod log;
 mod render;
+mod runs;
 mod schema;
 mod select;
 mod status;
@@ -27,6 +29,13 @@ pub fn run(command: Command, term: &Term) -> Result {
         Command::Log { target, json } => log::run(&target, json, term),
         Command::Schema { file } => schema::run(file.as_deref()),
         Command::Completions { shell } => completions::run(shell),
+        Command::Runs { state, json } => runs::run(&state, json, term),
+        Command::Copy {
+            file,
+            from,
+            to,
+            run,
+        } => copy::run(&file, &from, &to, run.as_deref(), term),
         Command::Complete {
             change,
             note,

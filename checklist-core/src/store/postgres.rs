@@ -173,11 +173,7 @@ pub fn redact(url: &str) -> String {
             if let Some(at) = authority.rfind('@') {
                 let userinfo = &authority[..at];
                 if let Some(colon) = userinfo.find(':') {
-                    out = format!(
-                        "{scheme}{}:***{}",
-                        &userinfo[..colon],
-                        &rest[at..]
-                    );
+                    out = format!("{scheme}{}:***{}", &userinfo[..colon], &rest[at..]);
                 }
             }
         }
@@ -363,11 +359,7 @@ impl PostgresStore {
             .iter()
             .enumerate()
             .map(|(i, host)| {
-                let port = ports
-                    .get(i)
-                    .or(ports.first())
-                    .copied()
-                    .unwrap_or(5432);
+                let port = ports.get(i).or(ports.first()).copied().unwrap_or(5432);
                 match host {
                     postgres::config::Host::Tcp(h) => format!("{h}:{port}"),
                     #[cfg(unix)]
@@ -381,6 +373,18 @@ impl PostgresStore {
             "localhost:5432".into()
         } else {
             hosts.join(", ")
+        }
+    }
+
+    /// `-h HOST -p PORT` of the first server the URL names, for `createdb`.
+    fn createdb_target(&self) -> String {
+        let config = &self.db.config;
+        let port = config.get_ports().first().copied().unwrap_or(5432);
+        match config.get_hosts().first() {
+            Some(postgres::config::Host::Tcp(h)) => format!("-h {h} -p {port}"),
+            #[cfg(unix)]
+            Some(postgres::config::Host::Unix(dir)) => format!("-h {} -p {port}", dir.display()),
+            None => format!("-p {port}"),
         }
     }
 
@@ -516,21 +520,31 @@ impl PostgresStore {
             .map(std::io::Error::kind);
         let code = e.code().cloned();
         let (message, help) = if let Some(code) = &code {
-            let text = e.as_db_error().map_or_else(String::new, |d| d.message().to_string());
+            let text = e
+                .as_db_error()
+                .map_or_else(String::new, |d| d.message().to_string());
             match code {
                 c if *c == SqlState::INVALID_CATALOG_NAME => (
-                    format!("the database `{database}` does not exist on the PostgreSQL server at {server}"),
                     format!(
-                        "create it (`createdb -h HOST -p PORT -U {user} {database}`), or correct the \
-                         database name in the URL"
+                        "the database `{database}` does not exist on the PostgreSQL server at {server}"
+                    ),
+                    format!(
+                        "create it (`createdb {} -U {user} {database}`), or correct the \
+                         database name in the URL",
+                        self.createdb_target()
                     ),
                 ),
                 c if *c == SqlState::INVALID_PASSWORD
                     || *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION =>
-                (
-                    format!("the PostgreSQL server at {server} refused the user `{user}`: {text}"),
-                    "check the user and password in the URL, and the server's pg_hba.conf".into(),
-                ),
+                {
+                    (
+                        format!(
+                            "the PostgreSQL server at {server} refused the user `{user}`: {text}"
+                        ),
+                        "check the user and password in the URL, and the server's pg_hba.conf"
+                            .into(),
+                    )
+                }
                 c if *c == SqlState::INSUFFICIENT_PRIVILEGE => (
                     format!("the user `{user}` may not do this in `{db}` while {doing}: {text}"),
                     "grant the user the rights on checklist's tables (or on the schema, for \
@@ -553,10 +567,14 @@ impl PostgresStore {
                      open (pg_stat_activity)"
                         .into(),
                 ),
-                c if *c == SqlState::TOO_MANY_CONNECTIONS || *c == SqlState::CANNOT_CONNECT_NOW => (
-                    format!("the PostgreSQL server at {server} does not accept connections now: {text}"),
-                    "try again later, or check the server's max_connections and state".into(),
-                ),
+                c if *c == SqlState::TOO_MANY_CONNECTIONS || *c == SqlState::CANNOT_CONNECT_NOW => {
+                    (
+                        format!(
+                            "the PostgreSQL server at {server} does not accept connections now: {text}"
+                        ),
+                        "try again later, or check the server's max_connections and state".into(),
+                    )
+                }
                 c if *c == SqlState::ADMIN_SHUTDOWN
                     || *c == SqlState::CRASH_SHUTDOWN
                     || *c == SqlState::IDLE_IN_TRANSACTION_SESSION_TIMEOUT =>
@@ -572,20 +590,28 @@ impl PostgresStore {
         } else if doing == "connecting" {
             match io {
                 Some(std::io::ErrorKind::ConnectionRefused) => (
-                    format!("cannot connect to the PostgreSQL server at {server}: connection refused"),
+                    format!(
+                        "cannot connect to the PostgreSQL server at {server}: connection refused"
+                    ),
                     format!(
                         "check that the server is running and listens on that host and port \
                          (`pg_isready -h HOST -p PORT`); the URL was `{db}`"
                     ),
                 ),
                 _ if sql_text(&e).contains("TLS") || sql_text(&e).contains("tls") => (
-                    format!("cannot connect to the PostgreSQL server at {server}: {}", sql_text(&e)),
+                    format!(
+                        "cannot connect to the PostgreSQL server at {server}: {}",
+                        sql_text(&e)
+                    ),
                     "this build of checklist connects without TLS: use sslmode=prefer or \
                      sslmode=disable, or a TLS tunnel to the server"
                         .into(),
                 ),
                 _ => (
-                    format!("cannot connect to the PostgreSQL server at {server}: {}", sql_text(&e)),
+                    format!(
+                        "cannot connect to the PostgreSQL server at {server}: {}",
+                        sql_text(&e)
+                    ),
                     format!(
                         "check the host and port in the URL `{db}`, that the server is running \
                          (`pg_isready -h HOST -p PORT`) and that this machine can reach it"
@@ -596,7 +622,10 @@ impl PostgresStore {
             lost_connection(&server, doing, &sql_text(&e))
         } else {
             (
-                format!("the PostgreSQL database `{db}` failed while {doing}: {}", sql_text(&e)),
+                format!(
+                    "the PostgreSQL database `{db}` failed while {doing}: {}",
+                    sql_text(&e)
+                ),
                 "check the database and the server's log; nothing of this change was saved".into(),
             )
         };
@@ -762,8 +791,8 @@ impl PostgresStore {
                 &insert,
                 &[
                     &run, &seq, &revision, &at, &actor, &item, &action, &from, &to, &texts[0],
-                    &texts[1], &texts[2], &texts[3], &texts[4], &texts[5], &texts[6],
-                    &texts[7], &texts[8], &cause, &hash,
+                    &texts[1], &texts[2], &texts[3], &texts[4], &texts[5], &texts[6], &texts[7],
+                    &texts[8], &cause, &hash,
                 ],
             )
             .map_err(|e| self.error("saving the events", e))?;

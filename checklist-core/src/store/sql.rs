@@ -394,7 +394,9 @@ impl NewRunRow {
             head_hash: state
                 .events()
                 .last()
-                .map_or(crate::state::GENESIS_HASH.to_string(), |e| e.hash.to_string()),
+                .map_or(crate::state::GENESIS_HASH.to_string(), |e| {
+                    e.hash.to_string()
+                }),
             items: json(serde_json::to_string(&ItemsOf(state)))?,
             orphans: json(serde_json::to_string(state.orphans()))?,
             resolved: count(progress.done + progress.not_applicable + progress.waived)?,
@@ -542,7 +544,10 @@ pub(crate) fn load(
             .map_err(state_error)?,
     };
     doc.check_limits(limits).map_err(state_error)?;
-    let logged = (doc.events.len(), doc.events.last().map(|e| e.hash.to_string()));
+    let logged = (
+        doc.events.len(),
+        doc.events.last().map(|e| e.hash.to_string()),
+    );
     let loaded = State::from_document_with_clock(spec.clone(), doc, clock).map_err(state_error)?;
     let recorded = (
         usize::try_from(head.events).unwrap_or(usize::MAX),
@@ -672,7 +677,8 @@ mod tests {
         )
         .unwrap();
         s.fill(i("when-date"), &ann, "2026-12-01").unwrap();
-        s.approve(i("sign-off/qa-approval"), &qa, Some("ok")).unwrap();
+        s.approve(i("sign-off/qa-approval"), &qa, Some("ok"))
+            .unwrap();
         s.reopen(i("a"), &ann, "again").unwrap(); // voids the approval
         s.block(i("a"), &ann, "waiting").unwrap();
         s.unblock(i("a"), &ann).unwrap();

@@ -333,7 +333,8 @@ impl SqliteStore {
             params![SCHEMA_VERSION],
         )
         .map_err(|e| self.error("creating its tables", e))?;
-        tx.commit().map_err(|e| self.error("creating its tables", e))
+        tx.commit()
+            .map_err(|e| self.error("creating its tables", e))
     }
 
     /// The version `checklist_schema` records, `None` when the table does not exist.
@@ -350,7 +351,9 @@ impl SqliteStore {
             return Ok(None);
         }
         let version: Option<i64> = conn
-            .query_row("SELECT max(version) FROM checklist_schema", [], |r| r.get(0))
+            .query_row("SELECT max(version) FROM checklist_schema", [], |r| {
+                r.get(0)
+            })
             .map_err(|e| self.error("reading its schema", e))?;
         Ok(Some(version.unwrap_or(0)))
     }
