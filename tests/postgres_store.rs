@@ -449,3 +449,20 @@ fn a_killed_writer_leaves_the_run_as_it_was() {
     let line = db::kill_writers("postgres", &store, &db::spec(4), &spawn, iterations, 120);
     eprintln!("{line}");
 }
+
+#[test]
+fn the_same_changes_record_the_same_document_as_a_file() {
+    let Some(schema) = schema("the_same_changes_record_the_same_document_as_a_file") else {
+        return;
+    };
+    let clock = checklist::clock::FixedClock::parse(
+        "2026-11-26T09:00:00.123456789Z",
+        chrono::Duration::milliseconds(1500),
+    )
+    .expect("a time");
+    let store = PostgresStore::connect(&schema.url, "same")
+        .expect("connects")
+        .with_clock(Arc::new(clock));
+    let (ours, file) = db::same_changes(&store, &db::spec(4));
+    assert_eq!(ours, file);
+}

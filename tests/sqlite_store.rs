@@ -254,6 +254,12 @@ fn files_that_are_not_databases_get_their_own_messages() {
     );
     assert!(help.contains("directory exists"), "{help}");
 
+    let e = SqliteStore::open(":memory:", "r").expect_err("refused");
+    assert!(
+        backend_message(&e).0.contains("names no database file"),
+        "{e}"
+    );
+
     // A database with a `runs` table of its own is not taken over.
     let foreign = dir.path().join("foreign.db");
     rusqlite::Connection::open(&foreign)
@@ -404,4 +410,17 @@ fn a_killed_writer_leaves_the_run_as_it_was() {
     };
     let line = db::kill_writers("sqlite", &store, &db::spec(4), &spawn, iterations, 40);
     eprintln!("{line}");
+}
+
+#[test]
+fn the_same_changes_record_the_same_document_as_a_file() {
+    let db = Db::new();
+    let clock = checklist::clock::FixedClock::parse(
+        "2026-11-26T09:00:00.123456789Z",
+        chrono::Duration::milliseconds(1500),
+    )
+    .expect("a time");
+    let store = db.store("same").with_clock(Arc::new(clock));
+    let (ours, file) = db::same_changes(&store, &db::spec(4));
+    assert_eq!(ours, file);
 }

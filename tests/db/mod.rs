@@ -317,3 +317,34 @@ pub fn kill_writers(
         before.revision()
     )
 }
+
+/// Makes the same changes through `store` and through a file store, both on a fixed
+/// clock starting at the same time, and returns both states' documents as JSON: a store
+/// must not change what is recorded (nor read the clock on its own).
+pub fn same_changes(store: &dyn Store, spec: &Arc<Spec>) -> (String, String) {
+    use checklist::clock::FixedClock;
+    use checklist::{Actor, FileStore};
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let clock = || {
+        Arc::new(
+            FixedClock::parse(
+                "2026-11-26T09:00:00.123456789Z",
+                chrono::Duration::milliseconds(1500),
+            )
+            .expect("a time"),
+        )
+    };
+    let file = FileStore::new(dir.path().join("state.json")).with_clock(clock());
+    let run = |store: &dyn Store| {
+        let ann = Actor::new("ann");
+        for (k, item) in spec.items().iter().enumerate().take(3) {
+            let i = item.index();
+            Store::update(&store, spec, |s| s.complete(i, &ann)).expect("completes");
+            if k == 1 {
+                Store::update(&store, spec, |s| s.reopen(i, &ann, "again")).expect("reopens");
+            }
+        }
+        store.load(spec).expect("loads").state.to_json()
+    };
+    (run(store), run(&file))
+}

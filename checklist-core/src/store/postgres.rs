@@ -721,7 +721,7 @@ impl PostgresStore {
                 "use a version of checklist whose database layout holds this event",
             )
         };
-        let row = NewRunRow::of(state, self.clock.now()).map_err(bug)?;
+        let row = NewRunRow::of(state).map_err(bug)?;
         let run = self.run.as_str();
         let updated_at = sql::parse_time(&row.updated_at);
         let changed = tx

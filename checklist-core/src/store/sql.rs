@@ -31,7 +31,7 @@ use super::StoreError;
 use crate::clock::Clock;
 use crate::document::{ChecklistRef, Document, FORMAT, LoadLimits, Loaded, StateError};
 use crate::spec::Spec;
-use crate::state::{Event, ItemState, State};
+use crate::state::{Event, ItemState, Resolution, State};
 
 /// The version of the tables' layout this version of the library writes and reads.
 /// A database whose `checklist_schema` says more is refused.
@@ -151,9 +151,10 @@ pub struct RunSummary {
     pub revision: u64,
     /// Events in its log.
     pub events: u64,
-    /// Items resolved (done, filled, approved, not applicable, waived) at the last save.
+    /// Items resolved (done, filled, approved, not applicable, waived) as of its last
+    /// change.
     pub resolved: u64,
-    /// Items in the checklist at the last save.
+    /// Items in the checklist it was last saved with.
     pub total: u64,
     /// When the run was last changed (its last event, or its creation).
     pub updated_at: DateTime<Utc>,
@@ -379,10 +380,17 @@ impl Serialize for ItemsOf<'_> {
 }
 
 impl NewRunRow {
-    /// The row for `state`; `now` dates a run without events.
-    pub(crate) fn of(state: &State, now: DateTime<Utc>) -> Result<NewRunRow, String> {
+    /// The row for `state`. Its progress and `updated_at` are as of its last event, so
+    /// that saving reads no clock (a fixed clock's readings stay the events' own).
+    pub(crate) fn of(state: &State) -> Result<NewRunRow, String> {
         let spec = state.spec();
-        let progress = state.progress();
+        let last = state.events().last().map(|e| e.at);
+        let at = last.unwrap_or_else(Utc::now);
+        let resolved = spec
+            .items()
+            .iter()
+            .filter(|i| matches!(state.resolution(i.index(), at), Resolution::Resolved(_)))
+            .count();
         let json = |r: serde_json::Result<String>| r.map_err(|e| e.to_string());
         let count = |n: usize| i64::try_from(n).map_err(|_| format!("{n} does not fit"));
         Ok(NewRunRow {
@@ -399,9 +407,9 @@ impl NewRunRow {
                 }),
             items: json(serde_json::to_string(&ItemsOf(state)))?,
             orphans: json(serde_json::to_string(state.orphans()))?,
-            resolved: count(progress.done + progress.not_applicable + progress.waived)?,
-            total: count(progress.total)?,
-            updated_at: at_text(&state.events().last().map_or(now, |e| e.at)),
+            resolved: count(resolved)?,
+            total: count(spec.items().len())?,
+            updated_at: at_text(&at),
         })
     }
 }

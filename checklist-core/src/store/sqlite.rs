@@ -161,6 +161,18 @@ impl SqliteStore {
         let path = path.as_ref().to_path_buf();
         let name = format!("sqlite:{}", path.display());
         let run = sql::run_name(run, &name)?;
+        if path.as_os_str().is_empty() || path.as_os_str() == ":memory:" {
+            return Err(StoreError::Backend {
+                location: name.clone(),
+                message: format!(
+                    "`{name}` names no database file (every connection would get a database \
+                     of its own)"
+                ),
+                help: "give the path of a database file; `MemoryStore` keeps a run in memory"
+                    .into(),
+                source: None,
+            });
+        }
         let db = Arc::new(Database {
             path,
             name,
@@ -532,7 +544,7 @@ impl SqliteStore {
         stored: usize,
         head: Option<&Head>,
     ) -> Result<(), StoreError> {
-        let row = NewRunRow::of(state, self.clock.now()).map_err(|e| {
+        let row = NewRunRow::of(state).map_err(|e| {
             self.site()
                 .backend(format!("cannot store the state: {e}"), "this is a bug")
         })?;
