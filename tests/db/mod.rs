@@ -216,6 +216,9 @@ pub fn crash_writer(store: &dyn Store, spec: &Arc<Spec>) {
     }
 }
 
+/// Starts a writer child with extra environment variables.
+pub type Spawn<'a> = dyn Fn(&[(&str, &str)]) -> Child + 'a;
+
 /// Kills writer children after 0 to `max_delay_ms` ms, `iterations` times, checking after each
 /// kill that the run loads (verified) and that its revision never went back; then holds
 /// one writer inside its transaction, kills it there and checks that the run is as it
@@ -224,7 +227,7 @@ pub fn kill_writers(
     what: &str,
     store: &dyn Store,
     spec: &Arc<Spec>,
-    spawn: &dyn Fn(&[(&str, &str)]) -> Child,
+    spawn: &Spawn,
     iterations: usize,
     max_delay_ms: u64,
 ) -> String {

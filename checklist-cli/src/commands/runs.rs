@@ -67,11 +67,7 @@ fn text(runs: &[RunSummary], database: &str, term: &Term) -> String {
     let rows: Vec<[String; 5]> = runs
         .iter()
         .map(|r| {
-            let percent = if r.total == 0 {
-                100
-            } else {
-                r.resolved * 100 / r.total
-            };
+            let percent = (r.resolved * 100).checked_div(r.total).unwrap_or(100);
             [
                 one_line(&r.name),
                 one_line(&r.checklist),
