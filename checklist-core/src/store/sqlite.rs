@@ -186,7 +186,16 @@ impl SqliteStore {
             limits: LoadLimits::default(),
         };
         let mut conn = store.connect()?;
-        store.init(&mut conn)?;
+        let deadline = std::time::Instant::now() + store.busy_timeout();
+        loop {
+            match store.init(&mut conn) {
+                // Busy at once, not after waiting (see `busy_retry`): try again.
+                Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                result => break result?,
+            }
+        }
         store.db.pool.give(conn);
         Ok(store)
     }
@@ -282,17 +291,37 @@ impl SqliteStore {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&self.db.path, flags)
-            .map_err(|e| self.error("opening it", e))?;
-        conn.busy_timeout(self.busy_timeout())
-            .map_err(|e| self.error("configuring it", e))?;
-        // `journal_mode` answers with the mode it is in: WAL for a file.
-        let configure = || -> rusqlite::Result<()> {
+        self.busy_retry(|| {
+            let conn = Connection::open_with_flags(&self.db.path, flags)?;
+            conn.busy_timeout(self.busy_timeout())?;
+            // `journal_mode` answers with the mode it is in: WAL for a file.
             conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
-            conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
-        };
-        configure().map_err(|e| self.error("opening it", e))?;
-        Ok(conn)
+            conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+            Ok(conn)
+        })
+        .map_err(|e| self.error("opening it", e))
+    }
+
+    /// Runs `f` again while SQLite answers "busy" at once, up to the busy timeout: while
+    /// another connection switches a new database to WAL or recovers its WAL index,
+    /// SQLite reports busy without waiting in its busy handler.
+    fn busy_retry<T>(&self, mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+        let deadline = std::time::Instant::now() + self.busy_timeout();
+        let mut pause = Duration::from_millis(1);
+        loop {
+            match f() {
+                Err(e)
+                    if matches!(
+                        e.sqlite_error_code(),
+                        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+                    ) && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(50));
+                }
+                result => return result,
+            }
+        }
     }
 
     /// An idle connection, or a new one.
@@ -665,6 +694,21 @@ impl SqliteStore {
         self.db.pool.give(conn);
         result
     }
+}
+
+/// Whether a store error is SQLite's "busy" or "locked".
+fn is_busy(e: &StoreError) -> bool {
+    let StoreError::Backend {
+        source: Some(source),
+        ..
+    } = e
+    else {
+        return false;
+    };
+    source
+        .downcast_ref::<rusqlite::Error>()
+        .and_then(rusqlite::Error::sqlite_error_code)
+        .is_some_and(|c| matches!(c, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
 }
 
 impl Store for SqliteStore {
