@@ -26,19 +26,20 @@ export CHECKLIST_TEST_POSTGRES="${CHECKLIST_TEST_POSTGRES:-postgres://postgres@1
 export CHECKLIST_REQUIRE_POSTGRES=1
 export CARGO_TERM_COLOR=never
 
+load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown)
 echo "==> build (release)"
 cargo test --release -p checklist-cli --test many_writers --no-run
 
 cmd="CHECKLIST_MANY_WRITERS=$CHECKLIST_MANY_WRITERS CHECKLIST_MANY_UPDATES=$CHECKLIST_MANY_UPDATES CHECKLIST_MANY_KILLS=$CHECKLIST_MANY_KILLS cargo test --release -p checklist-cli --test many_writers -- --test-threads=1"
 echo "==> $cmd"
 # One store at a time, so that each has the machine to itself.
-log=$(cargo test -q --release -p checklist-cli --test many_writers -- --test-threads=1 2>&1) || {
+log=$(cargo test --release -p checklist-cli --test many_writers -- --test-threads=1 2>&1) || {
     echo "$log"
     echo "FAIL: the many-writers test failed"
     exit 1
 }
-sqlite_line=$(grep -m1 '^many writers (sqlite):' <<<"$log")
-postgres_line=$(grep -m1 '^many writers (postgres):' <<<"$log")
+sqlite_line=$(grep -o -m1 'many writers (sqlite):.*' <<<"$log")
+postgres_line=$(grep -o -m1 'many writers (postgres):.*' <<<"$log")
 echo "$sqlite_line"
 echo "$postgres_line"
 
@@ -88,7 +89,7 @@ scripts/many-writers.sh --write-doc
 $cmd
 \`\`\`
 
-$(date -u +%Y-%m-%d), on $machine; PostgreSQL $server on 127.0.0.1; SQLite (bundled) in \`${TMPDIR:-/tmp}\`; release build.
+$(date -u +%Y-%m-%d), on $machine; PostgreSQL $server on 127.0.0.1; SQLite (bundled) in \`${TMPDIR:-/tmp}\`; release build; load average $load at the start (the machine is shared with other builds, so the rates are low and vary; the counts are what the run proves).
 
 | store | writers × completes | time | completes/s | items done | events | lost updates | kills | killed after commit | killed before commit | writer switches in the log |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
