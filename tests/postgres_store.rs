@@ -441,12 +441,48 @@ fn a_killed_writer_leaves_the_run_as_it_was() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(30);
     let store = PostgresStore::connect(&schema.url, "crash").expect("connects");
+    // The children's sessions are named, so that the test can wait for the server to be
+    // done with a killed one: a COMMIT sent just before the kill still commits.
+    let name = db::unique("crash_writer").replace('-', "_");
+    let url = format!("{}&application_name={name}", schema.url);
     let spawn = |extra: &[(&str, &str)]| {
-        let mut env = vec![(db::WRITER_ENV, schema.url.as_str())];
+        let mut env = vec![(db::WRITER_ENV, url.as_str())];
         env.extend_from_slice(extra);
         db::spawn_child("postgres_crash_writer", &env)
     };
-    let line = db::kill_writers("postgres", &store, &db::spec(4), &spawn, iterations, 120);
+    let mut admin = db::connect(&schema.base);
+    let admin = std::sync::Mutex::new(&mut admin);
+    let settle = || {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let sessions: i64 = admin
+                .lock()
+                .expect("admin")
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1",
+                    &[&name],
+                )
+                .expect("pg_stat_activity")
+                .get(0);
+            if sessions == 0 {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "a killed writer's session outlived it"
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    };
+    let line = db::kill_writers(
+        "postgres",
+        &store,
+        &db::spec(4),
+        &spawn,
+        &settle,
+        iterations,
+        120,
+    );
     eprintln!("{line}");
 }
 

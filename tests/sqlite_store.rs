@@ -408,7 +408,15 @@ fn a_killed_writer_leaves_the_run_as_it_was() {
         env.extend_from_slice(extra);
         db::spawn_child("sqlite_crash_writer", &env)
     };
-    let line = db::kill_writers("sqlite", &store, &db::spec(4), &spawn, iterations, 40);
+    let line = db::kill_writers(
+        "sqlite",
+        &store,
+        &db::spec(4),
+        &spawn,
+        &|| {},
+        iterations,
+        40,
+    );
     eprintln!("{line}");
 }
 

@@ -219,6 +219,9 @@ pub fn crash_writer(store: &dyn Store, spec: &Arc<Spec>) {
 /// Starts a writer child with extra environment variables.
 pub type Spawn<'a> = dyn Fn(&[(&str, &str)]) -> Child + 'a;
 
+/// `settle` waits until what a killed child had sent is done with (a server may still
+/// commit a transaction whose COMMIT arrived before the kill).
+///
 /// Kills writer children after 0 to `max_delay_ms` ms, `iterations` times, checking after each
 /// kill that the run loads (verified) and that its revision never went back; then holds
 /// one writer inside its transaction, kills it there and checks that the run is as it
@@ -228,6 +231,7 @@ pub fn kill_writers(
     store: &dyn Store,
     spec: &Arc<Spec>,
     spawn: &Spawn,
+    settle: &dyn Fn(),
     iterations: usize,
     max_delay_ms: u64,
 ) -> String {
@@ -244,6 +248,7 @@ pub fn kill_writers(
     }
     child.kill().expect("kill");
     child.wait().expect("wait");
+    settle();
 
     let mut rng = 0x9E37_79B9_7F4A_7C15u64;
     let mut below = |n: u64| {
@@ -259,6 +264,7 @@ pub fn kill_writers(
         std::thread::sleep(Duration::from_millis(below(max_delay_ms + 1)));
         child.kill().expect("kill"); // SIGKILL
         child.wait().expect("wait");
+        settle();
         let loaded = store.load(spec).unwrap_or_else(|e| {
             panic!("{what}: iteration {iteration}: the run does not load after a kill: {e}")
         });
@@ -291,6 +297,7 @@ pub fn kill_writers(
     }
     child.kill().expect("kill");
     child.wait().expect("wait");
+    settle();
     let after = store.load(spec).expect("loads").state;
     assert_eq!(
         after, before,
