@@ -76,6 +76,8 @@ two writers:       2 x $updates updates, final revision $revision, lost updates:
 EOF
 
 if [ "$write_doc" -eq 1 ]; then
+    # The many-writers section (scripts/many-writers.sh) is kept as it is.
+    many=$(sed -n '/^<!-- many-writers:/,$p' docs/reliability.md 2>/dev/null || true)
     cat >docs/reliability.md <<EOF
 # Reliability figures
 
@@ -126,5 +128,6 @@ $crash_line
 $writers_line
 \`\`\`
 EOF
+    if [ -n "$many" ]; then printf '\n%s\n' "$many" >>docs/reliability.md; fi
     echo "==> wrote docs/reliability.md"
 fi

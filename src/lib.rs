@@ -8,7 +8,9 @@
 //! compile.
 //!
 //! This crate re-exports `checklist-core` and, with the default `macros` feature, the
-//! `checklist!` macro.
+//! `checklist!` macro. The features `sqlite` and `postgres` (off by default) add the
+//! database stores, `SqliteStore` and `PostgresStore`: many named runs in one SQLite
+//! file or PostgreSQL database, with the file store's promises (see `store`).
 //!
 //! ```
 //! use checklist::{checklist, Actor};
@@ -62,6 +64,14 @@
 #![forbid(unsafe_code)]
 
 pub use checklist_core::*;
+
+/// Runs in an SQLite database file (feature `sqlite`).
+#[cfg(feature = "sqlite")]
+pub use checklist_core::store::SqliteStore;
+
+/// Runs in a PostgreSQL database (feature `postgres`).
+#[cfg(feature = "postgres")]
+pub use checklist_core::store::PostgresStore;
 
 /// Compiles a Markdown checklist into typed Rust.
 ///

@@ -18,9 +18,15 @@ Exit codes:
 
 Environment:
   CHECKLIST_STATE       the default for `--state`
+  CHECKLIST_RUN         the default for `--run`
   NO_COLOR              no colour, whatever its value (`--color always` still wins)
   CHECKLIST_FIXED_TIME  meant for tests: an RFC 3339 time (e.g. 2026-11-26T09:00:00Z)
                         used instead of the system clock, advancing one second per reading
+
+Stores (`--state`):
+  deploy.state.json                   a JSON file: one run
+  sqlite:runs.db                      an SQLite database: many runs, picked with `--run`
+  postgres://USER@HOST/DATABASE       a PostgreSQL database: many runs, picked with `--run`
 
 Example:
   checklist status deploy.md --state deploy.state.json";
@@ -257,6 +263,37 @@ pub enum Command {
         #[arg(long, value_name = "NAME", value_parser = non_empty)]
         by: Option<String>,
     },
+    /// List the runs in a database store: name, checklist, revision, progress, last change.
+    #[command(
+        after_help = "Examples:\n  checklist runs --state sqlite:runs.db\n  checklist runs --state postgres://ci@db.internal/checklists --json"
+    )]
+    Runs {
+        /// The database: `sqlite:PATH` or a postgres:// URL. Default: `CHECKLIST_STATE`.
+        #[arg(long, value_name = "STATE", env = "CHECKLIST_STATE", hide_env = true)]
+        state: std::ffi::OsString,
+        /// Print a JSON array of runs.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy a run from one store to another (file, sqlite:, postgres://), verified on the
+    /// way; never overwrites a run that exists.
+    #[command(
+        after_help = "Examples:\n  checklist copy deploy.md --from deploy.state.json --to sqlite:runs.db --run release-2026-12-01\n  checklist copy deploy.md --from sqlite:runs.db --to postgres://ci@db.internal/checklists \\\n      --run release-2026-12-01"
+    )]
+    Copy {
+        /// The Markdown checklist the run belongs to (its log is verified against it).
+        file: PathBuf,
+        /// Where the run is: a JSON file, `sqlite:PATH` or a postgres:// URL.
+        #[arg(long, value_name = "STATE")]
+        from: std::ffi::OsString,
+        /// Where it goes: a JSON file, `sqlite:PATH` or a postgres:// URL.
+        #[arg(long, value_name = "STATE")]
+        to: std::ffi::OsString,
+        /// The run's name at the database ends (files hold one run). Default:
+        /// `CHECKLIST_RUN` when set, else the checklist's id.
+        #[arg(long, value_name = "NAME", env = "CHECKLIST_RUN", hide_env = true)]
+        run: Option<String>,
+    },
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  checklist completions bash > ~/.local/share/bash-completion/completions/checklist"
@@ -272,15 +309,20 @@ pub enum Command {
 pub struct Target {
     /// The Markdown checklist.
     pub file: PathBuf,
-    /// Where the state lives: a JSON file, fresh until the first change creates it.
-    /// Default: `CHECKLIST_STATE` when set, else `<checklist stem>.state.json` beside the
-    /// checklist (`deploy.md` → `deploy.state.json`).
+    /// Where the state lives: a JSON file, `sqlite:PATH` (an SQLite database) or a
+    /// postgres:// URL, fresh until the first change creates it. Default:
+    /// `CHECKLIST_STATE` when set, else `<checklist stem>.state.json` beside the checklist
+    /// (`deploy.md` → `deploy.state.json`).
     #[arg(long, value_name = "STATE", env = "CHECKLIST_STATE", hide_env = true)]
     pub state: Option<std::ffi::OsString>,
     /// How long a change waits for another writer to finish with the state, in seconds;
     /// then it gives up, writing nothing (exit 2).
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     pub wait: u64,
+    /// The run, in a database store (a JSON file holds one run). Default:
+    /// `CHECKLIST_RUN` when set, else the checklist's id.
+    #[arg(long, value_name = "NAME", env = "CHECKLIST_RUN", hide_env = true)]
+    pub run: Option<String>,
 }
 
 /// What every change takes: the checklist, its state, the items and the actor.

@@ -18,8 +18,9 @@ pub fn run(
     term: &Term,
 ) -> Result {
     let spec = load::spec(&target.file)?;
-    let store = load::store(target)?;
-    let location = load::Location::of(target).to_string();
+    let place = load::Location::of(target, spec.id())?;
+    let store = place.store(load::clock()?, std::time::Duration::from_secs(target.wait))?;
+    let location = place.to_string();
     let loaded = store.load(&spec).map_err(load::store_error)?;
     let paint = &term.out;
     let Some(stored) = loaded.stored_revision else {

@@ -2,11 +2,13 @@
 
 mod change;
 mod completions;
+mod copy;
 mod gate;
 mod inspect;
 mod log;
 mod migrate;
 mod render;
+mod runs;
 mod schema;
 mod select;
 mod status;
@@ -34,6 +36,13 @@ pub fn run(command: Command, term: &Term) -> Result {
             renames,
             by,
         } => migrate::run(&target, write, &renames, by.as_deref(), term),
+        Command::Runs { state, json } => runs::run(&state, json, term),
+        Command::Copy {
+            file,
+            from,
+            to,
+            run,
+        } => copy::run(&file, &from, &to, run.as_deref(), term),
         Command::Complete {
             change,
             note,

@@ -32,12 +32,24 @@
 pub mod conformance;
 mod file;
 mod memory;
+#[cfg(feature = "postgres")]
+pub mod postgres;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 pub use file::{DEFAULT_LOCK_TIMEOUT, FileStore, OnWait, resolve_links, write_atomically};
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use sql::{InvalidRunName, MAX_RUN_NAME, RunName, RunSummary, SCHEMA_VERSION};
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
 
 use crate::document::{Loaded, StateError};
 use crate::spec::Spec;
