@@ -432,3 +432,63 @@ fn the_same_changes_record_the_same_document_as_a_file() {
     let (ours, file) = db::same_changes(&store, &db::spec(4));
     assert_eq!(ours, file);
 }
+
+#[test]
+fn any_action_is_stored_and_a_payload_edited_in_sql_is_caught() {
+    let db = Db::new();
+    let v1 = Arc::new(Spec::parse("# R\n\n- [ ] Tests pass\n- [ ] Docs\n").expect("parses"));
+    let store = db.store("release-9");
+    let tests = v1.index_of("tests-pass").expect("an item");
+    store
+        .update(&v1, |s| {
+            s.apply(
+                tests,
+                &Actor::new("ann"),
+                Request::Complete {
+                    note: Some("green"),
+                    evidence: Some("https://ci.example/1"),
+                },
+            )
+        })
+        .expect("saves");
+    // A later action (a rename, after the checklist reworded the item) needs no column
+    // of its own: the payload is the event's JSON.
+    let v2 = Arc::new(Spec::parse("# R\n\n- [ ] Unit tests pass\n- [ ] Docs\n").expect("parses"));
+    let new = v2.index_of("unit-tests-pass").expect("an item");
+    store
+        .update(&v2, |s| s.rename("tests-pass", new, &Actor::new("ana")))
+        .expect("saves");
+    let state = store.load(&v2).expect("loads").state;
+    assert_eq!(state.item(new).status(), checklist::Status::Done);
+    assert_eq!(
+        state.events().last().map(|e| e.action()),
+        Some(checklist::Action::Rename)
+    );
+    let payload: String = db
+        .sql()
+        .query_row(
+            "SELECT payload FROM events WHERE run = 'release-9' AND seq = 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("a row");
+    assert_eq!(
+        payload,
+        r#"{"evidence":"https://ci.example/1","note":"green"}"#
+    );
+    // Editing the payload behind the store's back breaks the chain at that event.
+    db.sql()
+        .execute(
+            "UPDATE events SET payload = '{\"note\":\"forged\",\"evidence\":\"https://ci.example/1\"}' \
+             WHERE run = 'release-9' AND seq = 1",
+            [],
+        )
+        .expect("update");
+    match store.load(&v2) {
+        Err(StoreError::State {
+            source: StateError::Chain(ChainError::HashMismatch { seq: 1, .. }),
+            ..
+        }) => {}
+        other => panic!("expected a hash mismatch at event 1, got {other:?}"),
+    }
+}

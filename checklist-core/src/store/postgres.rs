@@ -40,7 +40,8 @@
 //!
 //! ```sql
 //! SELECT seq, revision, at, actor, action, item, from_status, to_status,
-//!        coalesce(note, reason, comment, value, because) AS words, hash
+//!        coalesce(payload ->> 'note', payload ->> 'reason', payload ->> 'comment',
+//!                 payload ->> 'value', payload ->> 'because') AS words, hash
 //! FROM events
 //! WHERE run = 'release-2026-12-01'
 //! ORDER BY seq;
@@ -143,16 +144,7 @@ CREATE TABLE events (
     action      text NOT NULL,
     from_status text NOT NULL,
     to_status   text NOT NULL,
-    note        text,
-    evidence    text,
-    reason      text,
-    approver    text,
-    expires     text,
-    value       text,
-    role        text,
-    comment     text,
-    because     text,
-    cause       bigint,
+    payload     json NOT NULL,
     hash        text NOT NULL,
     PRIMARY KEY (run, seq)
 );
@@ -691,7 +683,10 @@ impl PostgresStore {
         let limit = row.head.events.saturating_add(1);
         let events = tx
             .query(
-                &format!("SELECT {EVENT_COLUMNS} FROM events WHERE run = $1 ORDER BY seq LIMIT $2"),
+                &format!(
+                    "SELECT {} FROM events WHERE run = $1 ORDER BY seq LIMIT $2",
+                    EVENT_COLUMNS.replace("payload", "payload::text")
+                ),
                 &[&self.run.as_str(), &limit],
             )
             .and_then(|rows| rows.iter().map(event_row).collect::<Result<Vec<_>, _>>())
@@ -758,11 +753,11 @@ impl PostgresStore {
             });
         }
         let insert = format!(
-            "INSERT INTO events (run, {EVENT_COLUMNS}) SELECT $1::text, * FROM unnest(\
+            "INSERT INTO events (run, {EVENT_COLUMNS}) SELECT $1::text, seq, revision, at, \
+             actor, item, action, from_status, to_status, payload::json, hash FROM unnest(\
              $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], \
-             $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], \
-             $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], \
-             $19::bigint[], $20::text[])"
+             $8::text[], $9::text[], $10::text[], $11::text[]) AS e(seq, revision, at, actor, \
+             item, action, from_status, to_status, payload, hash)"
         );
         for chunk in state.events()[stored..].chunks(EVENTS_PER_INSERT) {
             let rows = chunk
@@ -771,28 +766,24 @@ impl PostgresStore {
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(bug)?;
             let column = |f: &dyn Fn(&EventRow) -> String| rows.iter().map(f).collect::<Vec<_>>();
-            let text = |i: usize| rows.iter().map(|r| r.texts[i].clone()).collect::<Vec<_>>();
             let seq: Vec<i64> = rows.iter().map(|r| r.seq).collect();
             let revision: Vec<i64> = rows.iter().map(|r| r.revision).collect();
-            let cause: Vec<Option<i64>> = rows.iter().map(|r| r.cause).collect();
             let (at, actor, item) = (
                 column(&|r| r.at.clone()),
                 column(&|r| r.actor.clone()),
                 column(&|r| r.item.clone()),
             );
-            let (action, from, to, hash) = (
+            let (action, from, to, payload, hash) = (
                 column(&|r| r.action.clone()),
                 column(&|r| r.from_status.clone()),
                 column(&|r| r.to_status.clone()),
+                column(&|r| r.payload.clone()),
                 column(&|r| r.hash.clone()),
             );
-            let texts: Vec<Vec<Option<String>>> = (0..9).map(text).collect();
             tx.execute(
                 &insert,
                 &[
-                    &run, &seq, &revision, &at, &actor, &item, &action, &from, &to, &texts[0],
-                    &texts[1], &texts[2], &texts[3], &texts[4], &texts[5], &texts[6], &texts[7],
-                    &texts[8], &cause, &hash,
+                    &run, &seq, &revision, &at, &actor, &item, &action, &from, &to, &payload, &hash,
                 ],
             )
             .map_err(|e| self.error("saving the events", e))?;
@@ -894,19 +885,8 @@ fn event_row(r: &postgres::Row) -> Result<EventRow, postgres::Error> {
         action: r.try_get(5)?,
         from_status: r.try_get(6)?,
         to_status: r.try_get(7)?,
-        texts: [
-            r.try_get(8)?,
-            r.try_get(9)?,
-            r.try_get(10)?,
-            r.try_get(11)?,
-            r.try_get(12)?,
-            r.try_get(13)?,
-            r.try_get(14)?,
-            r.try_get(15)?,
-            r.try_get(16)?,
-        ],
-        cause: r.try_get(17)?,
-        hash: r.try_get(18)?,
+        payload: r.try_get(8)?,
+        hash: r.try_get(9)?,
     })
 }
 

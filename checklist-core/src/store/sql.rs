@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, SecondsFormat, Utc};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 
 use super::StoreError;
 use crate::clock::Clock;
@@ -189,17 +189,17 @@ pub(crate) fn newer_schema(location: String, what: &str, found: i64) -> StoreErr
 // ---------------------------------------------------------------------------------------
 // Events as rows
 
-/// The payload columns of `events`, named like the document's event fields (the waiver's
-/// `approver` and `expires` are flattened).
-pub(crate) const PAYLOAD_COLUMNS: [&str; 10] = [
-    "note", "evidence", "reason", "approver", "expires", "value", "role", "comment", "because",
-    "cause",
-];
-
 /// Every column of `events` but `run`, in the order the stores write and read them.
-pub(crate) const EVENT_COLUMNS: &str = "seq, revision, at, actor, item, action, from_status, \
-     to_status, note, evidence, reason, approver, expires, value, role, comment, because, \
-     cause, hash";
+/// What an event records beyond who, what and when is one JSON object, `payload`: the
+/// event's own fields as its JSON in a state file has them (`note`, `reason`, `waiver`,
+/// `value`, ...), so an action added later needs no change of layout.
+pub(crate) const EVENT_COLUMNS: &str =
+    "seq, revision, at, actor, item, action, from_status, to_status, payload, hash";
+
+/// The fields every event has, kept in columns of their own.
+const COMMON_FIELDS: [&str; 9] = [
+    "seq", "revision", "at", "actor", "item", "action", "from", "to", "hash",
+];
 
 /// One event as the columns of an `events` row.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -214,9 +214,8 @@ pub(crate) struct EventRow {
     pub(crate) action: String,
     pub(crate) from_status: String,
     pub(crate) to_status: String,
-    /// [`PAYLOAD_COLUMNS`] but `cause`, in that order.
-    pub(crate) texts: [Option<String>; 9],
-    pub(crate) cause: Option<i64>,
+    /// The event's other fields, as a JSON object (`{}` when it has none).
+    pub(crate) payload: String,
     pub(crate) hash: String,
 }
 
@@ -225,16 +224,18 @@ fn int(n: u64, what: &str) -> Result<i64, String> {
 }
 
 impl EventRow {
-    /// The row of `event`. Its payload is taken from the event's JSON, so the columns are
-    /// the document's fields by construction; a field this layout has no column for is
-    /// refused rather than dropped.
+    /// The row of `event`: its common fields in their columns, the rest of its JSON (as a
+    /// state file has it) in `payload`.
     pub(crate) fn of(event: &Event) -> Result<EventRow, String> {
         let Json::Object(mut json) =
             serde_json::to_value(event).map_err(|e| format!("event #{}: {e}", event.seq))?
         else {
             return Err(format!("event #{} is not a JSON object", event.seq));
         };
-        let mut row = EventRow {
+        for key in COMMON_FIELDS {
+            json.remove(key);
+        }
+        Ok(EventRow {
             seq: int(event.seq, "seq")?,
             revision: int(event.revision, "revision")?,
             at: at_text(&event.at),
@@ -243,45 +244,9 @@ impl EventRow {
             action: event.action().as_str().to_string(),
             from_status: event.from.as_str().to_string(),
             to_status: event.to.as_str().to_string(),
+            payload: Json::Object(json).to_string(),
             hash: event.hash.to_string(),
-            ..EventRow::default()
-        };
-        for key in [
-            "seq", "revision", "at", "actor", "item", "action", "from", "to", "hash",
-        ] {
-            json.remove(key);
-        }
-        if let Some(Json::Object(waiver)) = json.remove("waiver") {
-            for (key, value) in waiver {
-                json.insert(key, value);
-            }
-        }
-        for (key, value) in json {
-            let Some(column) = PAYLOAD_COLUMNS.iter().position(|c| *c == key) else {
-                return Err(format!(
-                    "event #{} has a field `{key}` that the database layout has no column for",
-                    event.seq
-                ));
-            };
-            match (column, value) {
-                (9, Json::Number(n)) => {
-                    row.cause = Some(
-                        n.as_u64()
-                            .map_or(Err("its cause is not a seq".to_string()), |n| {
-                                int(n, "cause")
-                            })?,
-                    );
-                }
-                (c, Json::String(s)) if c < 9 => row.texts[c] = Some(s),
-                (_, other) => {
-                    return Err(format!(
-                        "event #{}: the field `{key}` is {other}, not text",
-                        event.seq
-                    ));
-                }
-            }
-        }
-        Ok(row)
+        })
     }
 
     /// The event this row holds, read by the same deserializer as a state file's events
@@ -293,7 +258,14 @@ impl EventRow {
             seq: u64::try_from(seq).unwrap_or(0),
             problem,
         };
-        let mut json = Map::new();
+        let mut json = match serde_json::from_str::<Json>(&self.payload) {
+            Ok(Json::Object(payload)) => payload,
+            Ok(other) => return Err(problem(format!("its payload is {other}, not an object"))),
+            Err(e) => return Err(problem(format!("its payload is not JSON: {e}"))),
+        };
+        if let Some(key) = COMMON_FIELDS.iter().find(|k| json.contains_key(**k)) {
+            return Err(problem(format!("its payload repeats the column `{key}`")));
+        }
         json.insert("seq".into(), Json::from(self.seq));
         json.insert("revision".into(), Json::from(self.revision));
         json.insert("at".into(), Json::String(self.at));
@@ -302,20 +274,6 @@ impl EventRow {
         json.insert("action".into(), Json::String(self.action));
         json.insert("from".into(), Json::String(self.from_status));
         json.insert("to".into(), Json::String(self.to_status));
-        let mut waiver = Map::new();
-        for (column, text) in PAYLOAD_COLUMNS.iter().zip(self.texts) {
-            let Some(text) = text else { continue };
-            match *column {
-                "approver" | "expires" => waiver.insert((*column).into(), Json::String(text)),
-                _ => json.insert((*column).into(), Json::String(text)),
-            };
-        }
-        if !waiver.is_empty() {
-            json.insert("waiver".into(), Json::Object(waiver));
-        }
-        if let Some(cause) = self.cause {
-            json.insert("cause".into(), Json::from(cause));
-        }
         json.insert("hash".into(), Json::String(self.hash));
         serde_json::from_value(Json::Object(json)).map_err(|e| problem(e.to_string()))
     }
@@ -704,7 +662,7 @@ mod tests {
         let a = s.spec().index_of("a").unwrap();
         s.complete(a, &Actor::new("ann")).unwrap();
         let mut row = EventRow::of(&s.events()[0]).unwrap();
-        row.texts[6] = Some("admin".into()); // a `role` on a `complete`
+        row.payload = r#"{"role":"admin"}"#.into(); // a `role` on a `complete`
         match row.into_event() {
             Err(StateError::Event { seq: 1, problem }) => {
                 assert!(problem.contains("role"), "{problem}")

@@ -27,7 +27,8 @@
 //!
 //! ```sql
 //! SELECT seq, revision, at, actor, action, item, from_status, to_status,
-//!        coalesce(note, reason, comment, value, because) AS words, hash
+//!        coalesce(payload ->> 'note', payload ->> 'reason', payload ->> 'comment',
+//!                 payload ->> 'value', payload ->> 'because') AS words, hash
 //! FROM events
 //! WHERE run = 'release-2026-12-01'
 //! ORDER BY seq;
@@ -134,16 +135,7 @@ CREATE TABLE events (
     action      TEXT NOT NULL,
     from_status TEXT NOT NULL,
     to_status   TEXT NOT NULL,
-    note        TEXT,
-    evidence    TEXT,
-    reason      TEXT,
-    approver    TEXT,
-    expires     TEXT,
-    value       TEXT,
-    role        TEXT,
-    comment     TEXT,
-    because     TEXT,
-    cause       INTEGER,
+    payload     TEXT NOT NULL,
     hash        TEXT NOT NULL,
     PRIMARY KEY (run, seq)
 );
@@ -534,19 +526,8 @@ impl SqliteStore {
                     action: r.get(5)?,
                     from_status: r.get(6)?,
                     to_status: r.get(7)?,
-                    texts: [
-                        r.get(8)?,
-                        r.get(9)?,
-                        r.get(10)?,
-                        r.get(11)?,
-                        r.get(12)?,
-                        r.get(13)?,
-                        r.get(14)?,
-                        r.get(15)?,
-                        r.get(16)?,
-                    ],
-                    cause: r.get(17)?,
-                    hash: r.get(18)?,
+                    payload: r.get(8)?,
+                    hash: r.get(9)?,
                 })
             })?;
             // No more rows than the run says it has (plus one, to notice extra ones).
@@ -633,8 +614,7 @@ impl SqliteStore {
         let mut insert = conn
             .prepare(&format!(
                 "INSERT INTO events (run, {EVENT_COLUMNS}) VALUES \
-                 (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
-                 ?17, ?18, ?19, ?20)"
+                 (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
             ))
             .map_err(|e| self.error("saving", e))?;
         for event in &state.events()[stored..] {
@@ -644,7 +624,6 @@ impl SqliteStore {
                     "use a version of checklist whose database layout holds this event",
                 )
             })?;
-            let [t0, t1, t2, t3, t4, t5, t6, t7, t8] = &e.texts;
             insert
                 .execute(params![
                     run,
@@ -656,16 +635,7 @@ impl SqliteStore {
                     e.action,
                     e.from_status,
                     e.to_status,
-                    t0,
-                    t1,
-                    t2,
-                    t3,
-                    t4,
-                    t5,
-                    t6,
-                    t7,
-                    t8,
-                    e.cause,
+                    e.payload,
                     e.hash
                 ])
                 .map_err(|e| self.error("saving the events", e))?;
