@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use std::sync::Arc;
 
-use checklist::{GateIndex, Spec, State, Status};
+use checklist_md::{GateIndex, Spec, State, Status};
 use common::{Limit, Row, Table};
 use criterion::{Criterion, Throughput};
 

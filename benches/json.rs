@@ -9,8 +9,8 @@ mod common;
 use std::hint::black_box;
 use std::sync::Arc;
 
-use checklist::chrono::{DateTime, NaiveDate, Utc};
-use checklist::{Event, ItemState, Payload, Spec, State, verify_chain};
+use checklist_md::chrono::{DateTime, NaiveDate, Utc};
+use checklist_md::{Event, ItemState, Payload, Spec, State, verify_chain};
 use common::{Limit, Row, Table};
 use criterion::{Criterion, Throughput};
 use serde::{Deserialize, Serialize};

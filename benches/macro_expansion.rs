@@ -65,10 +65,10 @@ fn rebuild(runs: usize) -> Result<Vec<Duration>, String> {
     std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
     let manifest = format!(
         "[package]\nname = \"bench-rebuild\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [dependencies]\nchecklist = {{ path = {:?} }}\n\n# Not part of the checklist workspace.\n[workspace]\n",
+         [dependencies]\nchecklist-md = {{ path = {:?} }}\n\n# Not part of the checklist workspace.\n[workspace]\n",
         root().display().to_string()
     );
-    let main = "checklist::checklist!(pub Big, \"big.md\");\n\nfn main() {\n    \
+    let main = "checklist_md::checklist!(pub Big, \"big.md\");\n\nfn main() {\n    \
                 let run = Big::new_state();\n    \
                 let report = run.evaluate(Big::gates().complete);\n    \
                 println!(\"{} of {} items open\", report.unmet.len(), report.required);\n}\n";
@@ -131,7 +131,7 @@ fn criterion_groups(c: &mut Criterion, big_dir: &Path) {
 fn main() {
     let big_dir = root().join("target/bench-macro");
     let big_items = write_big(&big_dir);
-    let seed_items = checklist::Spec::parse(common::SEED)
+    let seed_items = checklist_md::Spec::parse(common::SEED)
         .expect("the seed")
         .items()
         .len();

@@ -9,7 +9,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use checklist::{ParseOptions, State};
+use checklist_md::{ParseOptions, State};
 use common::{Limit, Row, Table};
 use pulldown_cmark::{Options, Parser};
 
@@ -116,7 +116,7 @@ fn main() {
         n
     });
     let (peak, retained, parsed) =
-        measure(|| checklist::parse(&md, &ParseOptions::new("generated.md")).expect("parses"));
+        measure(|| checklist_md::parse(&md, &ParseOptions::new("generated.md")).expect("parses"));
     let items = parsed.spec.items().len();
     drop(parsed);
     table.push(Row::info(

@@ -7,7 +7,7 @@ mod common;
 
 use std::hint::black_box;
 
-use checklist::ParseOptions;
+use checklist_md::ParseOptions;
 use common::{Limit, Row, Table};
 use criterion::{BenchmarkId, Criterion, Throughput};
 use pulldown_cmark::{Options, Parser};
@@ -45,9 +45,9 @@ fn pulldown_plain(md: &str) -> usize {
     n
 }
 
-fn parse(md: &str) -> checklist::Parsed {
+fn parse(md: &str) -> checklist_md::Parsed {
     // Default options: not strict, as `checklist lint` and run-time tools parse.
-    checklist::parse(md, &ParseOptions::new("generated.md"))
+    checklist_md::parse(md, &ParseOptions::new("generated.md"))
         .unwrap_or_else(|e| panic!("the input must parse:\n{e}"))
 }
 

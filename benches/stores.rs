@@ -14,8 +14,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use checklist::store::{FileStore, PostgresStore, SqliteStore};
-use checklist::{Actor, Spec, State, Store};
+use checklist_md::store::{FileStore, PostgresStore, SqliteStore};
+use checklist_md::{Actor, Spec, State, Store};
 use common::{Limit, Row, Table};
 use criterion::Criterion;
 

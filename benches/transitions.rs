@@ -9,9 +9,9 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use checklist::chrono::NaiveDate;
-use checklist::typed::TypedState;
-use checklist::{Actor, Spec, State, checklist};
+use checklist_md::chrono::NaiveDate;
+use checklist_md::typed::TypedState;
+use checklist_md::{Actor, Spec, State, checklist};
 use common::{Row, Table};
 use criterion::{BatchSize, Criterion};
 use sha2::{Digest, Sha256};
@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 checklist!(Seed, "examples/checklists/production-deployment.md");
 
 /// The tasks completed in every batch, as typed handles.
-fn typed_tasks() -> Vec<checklist::typed::Task<Seed>> {
+fn typed_tasks() -> Vec<checklist_md::typed::Task<Seed>> {
     let i = Seed::items();
     let q = i.pre_deployment.code_quality;
     let s = i.pre_deployment.security;
@@ -99,7 +99,7 @@ fn warm(state: &State) -> State {
 struct Workloads {
     fresh: State,
     ready: State,
-    tasks: Vec<checklist::typed::Task<Seed>>,
+    tasks: Vec<checklist_md::typed::Task<Seed>>,
     ids: Vec<String>,
     signoffs: Vec<String>,
     ci: Actor,
@@ -242,7 +242,7 @@ fn appended(make: impl Fn() -> State, run: impl Fn(&mut State)) -> Vec<Vec<u8>> 
     (before..events.len())
         .map(|i| {
             let previous = if i == 0 {
-                &checklist::EventHash::GENESIS
+                &checklist_md::EventHash::GENESIS
             } else {
                 &events[i - 1].hash
             };

@@ -14,9 +14,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use checklist::chrono::NaiveDate;
-use checklist::typed::TypedState;
-use checklist::{
+use checklist_md::chrono::NaiveDate;
+use checklist_md::typed::TypedState;
+use checklist_md::{
     Actor, FileStore, GateReport, ItemKind, Request, Store, TransitionError, checklist,
 };
 
@@ -66,7 +66,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let early = TypedState::<Deploy>::update(&store, |run| {
         run.approve(items.sign_off.technical_lead_approval, &tara, None)
     });
-    if let Err(checklist::UpdateError::Refused(e)) = early {
+    if let Err(checklist_md::UpdateError::Refused(e)) = early {
         println!(
             "\nAn early sign-off is refused:\n  {e}\n  help: {}",
             e.help()
@@ -150,7 +150,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         for &index in &gate_items {
             let item = spec.item(index);
             if item.kind() == &ItemKind::Task
-                && run.item(index).status() == checklist::Status::Pending
+                && run.item(index).status() == checklist_md::Status::Pending
             {
                 let who = Actor::new(owner_of(item.id()));
                 let done = Request::Complete {

@@ -13,7 +13,7 @@
 //! file or PostgreSQL database, with the file store's promises (see `store`).
 //!
 //! ```
-//! use checklist::{checklist, Actor};
+//! use checklist_md::{checklist, Actor};
 //!
 //! checklist!(pub Release, inline "
 //! Release
@@ -35,18 +35,18 @@
 //! let ci = Actor::new("ci");
 //! run.complete(items.checks.tests_pass, &ci)?;
 //! run.skip(items.checks.changelog_updated, &ci, Some("no user-facing change"))?;
-//! run.fill(items.checks.release_date, &ci, checklist::chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())?;
+//! run.fill(items.checks.release_date, &ci, checklist_md::chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())?;
 //!
 //! let manager = Actor::new("mia").with_role("release-manager");
 //! run.approve(items.sign_off.release_manager_approval, &manager, None)?;
 //! assert!(run.evaluate(Release::gates().complete).passed);
-//! # Ok::<(), checklist::TransitionError>(())
+//! # Ok::<(), checklist_md::TransitionError>(())
 //! ```
 //!
 //! These do not compile:
 //!
 //! ```compile_fail
-//! # use checklist::{checklist, Actor};
+//! # use checklist_md::{checklist, Actor};
 //! # checklist!(Release, inline "- [ ] Tests pass\n- [ ] Release Date: ____\n");
 //! let mut run = Release::new_state();
 //! // a task is not a field
@@ -54,7 +54,7 @@
 //! ```
 //!
 //! ```compile_fail
-//! # use checklist::{checklist, Actor};
+//! # use checklist_md::{checklist, Actor};
 //! # checklist!(Release, inline "- [ ] Tests pass\n- [ ] Release Date: ____\n");
 //! let mut run = Release::new_state();
 //! // a date field takes a chrono::NaiveDate, not a string
@@ -111,7 +111,7 @@ pub use checklist_core::store::PostgresStore;
 /// (`XID_Start` / `XID_Continue`) and no lint of your crate would fire on them:
 ///
 /// ```
-/// # use checklist::checklist;
+/// # use checklist_md::checklist;
 /// checklist!(pub Freigabe, inline "## Überprüfung der Sicherheit\n- [ ] Abhängigkeiten geprüft\n");
 /// checklist!(pub Fabu, inline "## 代码质量\n- [ ] 所有代码审查完成\n");
 /// checklist!(pub Vypusk, inline "## Проверка безопасности\n- [ ] Аудит проведён\n");
@@ -134,13 +134,13 @@ pub use checklist_core::store::PostgresStore;
 /// # The path to this crate
 ///
 /// The generated code names this crate as your `Cargo.toml` does, so a renamed dependency
-/// (`cl = { package = "checklist", ... }`) just works; without a `Cargo.toml` entry it
-/// uses `::checklist`. To give the path yourself (say, when another crate re-exports this
+/// (`cl = { package = "checklist-md", ... }`) just works; without a `Cargo.toml` entry it
+/// uses `::checklist_md`. To give the path yourself (say, when another crate re-exports this
 /// one), write `#[checklist(crate = "PATH")]` first, as with serde's
 /// `#[serde(crate = "...")]`:
 ///
 /// ```
-/// extern crate checklist as cl;
+/// extern crate checklist_md as cl;
 ///
 /// cl::checklist!(#[checklist(crate = "::cl")] pub Release, inline "- [ ] Tests pass\n");
 /// # fn main() {

@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
-use checklist::clock::FixedClock;
-use checklist::{
+use checklist_md::clock::FixedClock;
+use checklist_md::{
     Actor, FileStore, ItemIndex, ItemState, Origin, ParseOptions, Payload, Refusal, Spec, State,
     Status, Store, TransitionError, UpdateError, parse,
 };
@@ -61,7 +61,7 @@ fn ready(spec: &Arc<Spec>) -> State {
 fn refused(
     state: &mut State,
     refusal: &Refusal,
-    change: impl FnOnce(&mut State) -> Result<checklist::Change, TransitionError>,
+    change: impl FnOnce(&mut State) -> Result<checklist_md::Change, TransitionError>,
 ) -> TransitionError {
     let before = state.to_json();
     let (events, revision) = (state.events().len(), state.revision());
@@ -292,7 +292,7 @@ fn refusals_through_the_file_store_write_nothing() {
     let before = std::fs::read(store.path()).unwrap();
     let lead_item = ix(&spec, "sign-off/lead-approval");
     let tests = ix(&spec, "checks/tests-pass");
-    type Attempt = Box<dyn Fn(&mut State) -> Result<checklist::Change, TransitionError>>;
+    type Attempt = Box<dyn Fn(&mut State) -> Result<checklist_md::Change, TransitionError>>;
     let attempts: Vec<(Refusal, Attempt)> = vec![
         (
             missing("mallory", "lead"),

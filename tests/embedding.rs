@@ -6,10 +6,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use checklist::store::conformance::{self, Subject};
-use checklist::store::{FileStore, MemoryStore};
-use checklist::typed::TypedState;
-use checklist::{
+use checklist_md::store::conformance::{self, Subject};
+use checklist_md::store::{FileStore, MemoryStore};
+use checklist_md::typed::TypedState;
+use checklist_md::{
     Actor, Document, Loaded, Spec, State, StateError, Status, Store, StoreError, UpdateError,
     checklist,
 };
@@ -151,7 +151,7 @@ fn a_typed_state_goes_through_any_store() {
         let ci = Actor::new("ci");
         TypedState::<Release>::update(store, |run| run.complete(items.checks.tests_pass, &ci))
             .unwrap();
-        let date = checklist::chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let date = checklist_md::chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
         TypedState::<Release>::update(store, |run| {
             run.skip(
                 items.checks.docs_updated,

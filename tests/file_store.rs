@@ -9,8 +9,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use checklist::store::FileStore;
-use checklist::{Actor, Spec, Status, Store, StoreError, UpdateError};
+use checklist_md::store::FileStore;
+use checklist_md::{Actor, Spec, Status, Store, StoreError, UpdateError};
 
 fn spec(tasks: usize) -> Arc<Spec> {
     let mut md = String::from("# Links\n\n");
@@ -20,7 +20,7 @@ fn spec(tasks: usize) -> Arc<Spec> {
     Arc::new(Spec::parse(&md).unwrap())
 }
 
-fn task(spec: &Spec, i: usize) -> checklist::ItemIndex {
+fn task(spec: &Spec, i: usize) -> checklist_md::ItemIndex {
     spec.index_of(&format!("task-{i}")).unwrap()
 }
 

@@ -15,8 +15,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use checklist::document::{FORMAT, FORMAT_1};
-use checklist::{
+use checklist_md::document::{FORMAT, FORMAT_1};
+use checklist_md::{
     Action, ChainError, Document, FileStore, ItemState, Origin, ParseOptions, Payload, Spec, State,
     StateError, Status, Store, parse, verify_chain,
 };
@@ -279,7 +279,7 @@ fn a_format_1_file_is_written_back_as_format_2_on_the_next_change() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), read("fresh.json"));
     let build = spec.index_of("build/build-passes").unwrap();
     store
-        .update(&spec, |s| s.complete(build, &checklist::Actor::new("ann")))
+        .update(&spec, |s| s.complete(build, &checklist_md::Actor::new("ann")))
         .unwrap();
     let written = std::fs::read_to_string(&path).unwrap();
     assert!(written.contains(&format!("\"{FORMAT}\"")), "{written}");

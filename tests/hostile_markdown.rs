@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Instant;
 
-use checklist::{
+use checklist_md::{
     Actor, Code, Diagnostic, Diagnostics, ItemState, Limits, Mark, NoteKind, ParseOptions, Parsed,
     Request, Severity, Spec, State, parse, parse_bytes,
 };
@@ -875,8 +875,8 @@ fn each_limit_has_its_own_error_naming_the_field_and_raising_it_parses() {
 // --- reading files ---------------------------------------------------------------------
 
 /// Asserts that `err` is the input-size E0012 at the top of the file.
-fn too_large(err: checklist::LoadError, limit: usize) {
-    let checklist::LoadError::Parse(err) = err else {
+fn too_large(err: checklist_md::LoadError, limit: usize) {
+    let checklist_md::LoadError::Parse(err) = err else {
         panic!("expected E0012, got {err}");
     };
     let d = the_error(&err);
@@ -893,9 +893,9 @@ fn limit_check(d: &Diagnostic, value: usize) {
 fn reading_dev_zero_stops_at_the_input_limit() {
     // Not a regular file: no size to check first, and it never ends. The read stops one
     // byte past the limit, whatever the limit is (the default is 64 MiB).
-    let err = checklist::parse_file("/dev/zero", &with(|l| l.max_input_bytes = 1024)).unwrap_err();
+    let err = checklist_md::parse_file("/dev/zero", &with(|l| l.max_input_bytes = 1024)).unwrap_err();
     too_large(err, 1024);
-    let err = checklist::parse_file("/dev/zero", &opts()).unwrap_err();
+    let err = checklist_md::parse_file("/dev/zero", &opts()).unwrap_err();
     too_large(err, Limits::default().max_input_bytes);
 }
 
@@ -925,7 +925,7 @@ fn reading_a_fifo_stops_at_the_input_limit() {
         }
         written
     });
-    let err = checklist::parse_file(&fifo, &with(|l| l.max_input_bytes = 100_000)).unwrap_err();
+    let err = checklist_md::parse_file(&fifo, &with(|l| l.max_input_bytes = 100_000)).unwrap_err();
     too_large(err, 100_000);
     let written = writer.join().unwrap();
     assert!(
@@ -943,7 +943,7 @@ fn reading_a_fifo_stops_at_the_input_limit() {
             .write_all(b"# T\n\n- [ ] a\n")
             .unwrap();
     });
-    let parsed = checklist::parse_file(&fifo, &opts()).unwrap();
+    let parsed = checklist_md::parse_file(&fifo, &opts()).unwrap();
     writer.join().unwrap();
     assert_eq!(ids(&parsed.spec), ["a"]);
 }
@@ -953,8 +953,8 @@ fn a_regular_file_over_the_limit_is_refused_with_its_size() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.md");
     std::fs::write(&path, "- [ ] a\n".repeat(100)).unwrap();
-    let err = checklist::parse_file(&path, &with(|l| l.max_input_bytes = 100)).unwrap_err();
-    let checklist::LoadError::Parse(err) = err else {
+    let err = checklist_md::parse_file(&path, &with(|l| l.max_input_bytes = 100)).unwrap_err();
+    let checklist_md::LoadError::Parse(err) = err else {
         panic!("expected E0012");
     };
     let d = the_error(&err);
@@ -966,7 +966,7 @@ fn a_regular_file_over_the_limit_is_refused_with_its_size() {
     );
     // A byte order mark does not count, as in `parse`.
     std::fs::write(&path, "\u{feff}- [ ] a\n").unwrap();
-    let parsed = checklist::parse_file(&path, &with(|l| l.max_input_bytes = 8)).unwrap();
+    let parsed = checklist_md::parse_file(&path, &with(|l| l.max_input_bytes = 8)).unwrap();
     assert_eq!(ids(&parsed.spec), ["a"]);
 }
 

@@ -7,8 +7,8 @@
 
 use std::sync::Arc;
 
-use checklist::clock::FixedClock;
-use checklist::{
+use checklist_md::clock::FixedClock;
+use checklist_md::{
     Actor, ChainError, Document, Event, FileStore, LoadLimits, ParseOptions, Spec, State,
     StateError, Store, StoreError, parse,
 };
@@ -37,7 +37,7 @@ fn fresh(spec: &Arc<Spec>) -> State {
     State::new(spec.clone()).with_clock(Arc::new(FixedClock::stepping(start, Duration::seconds(1))))
 }
 
-fn ix(spec: &Arc<Spec>, id: &str) -> checklist::ItemIndex {
+fn ix(spec: &Arc<Spec>, id: &str) -> checklist_md::ItemIndex {
     spec.index_of(id).unwrap_or_else(|| panic!("no item {id}"))
 }
 
@@ -80,7 +80,7 @@ fn chain(e: &dyn std::error::Error) -> String {
 
 /// Re-hashes the whole log from the genesis hash, as a forger with the algorithm would.
 fn rehash(events: &mut [Event]) {
-    let mut previous = checklist::EventHash::GENESIS;
+    let mut previous = checklist_md::EventHash::GENESIS;
     for e in events {
         e.hash = e.compute_hash(&previous);
         previous = e.hash;
@@ -646,7 +646,7 @@ fn ids_that_do_not_exist_in_the_spec_are_refused() {
     // An extra id: that one is named.
     let mut doc = state.to_document();
     doc.items
-        .insert("tests-passed".into(), checklist::ItemState::Pending);
+        .insert("tests-passed".into(), checklist_md::ItemState::Pending);
     match load_err(&spec, &serde_json::to_string(&doc).unwrap()) {
         StateError::Items { item } => assert_eq!(item, "tests-passed"),
         other => panic!("{other:?}"),
@@ -775,7 +775,7 @@ fn each_load_limit_has_its_own_error_and_raising_it_loads() {
     let spec = spec();
     let json = worked(&spec).to_json();
     // The longest text: an item id, an actor, a reason or a value.
-    let doc = checklist::Document::from_json(&json, &LoadLimits::default()).unwrap();
+    let doc = checklist_md::Document::from_json(&json, &LoadLimits::default()).unwrap();
     let longest = doc
         .items
         .keys()
@@ -1000,7 +1000,7 @@ fn a_log_dated_in_the_future_is_reported_and_pins_later_times() {
         State::from_document_with_clock(&spec, doc, Arc::new(FixedClock::new(now))).unwrap();
     assert_eq!(
         loaded.warnings,
-        [checklist::LoadWarning::FutureEvents {
+        [checklist_md::LoadWarning::FutureEvents {
             seq: 1,
             at: ahead,
             now
@@ -1015,7 +1015,7 @@ fn a_log_dated_in_the_future_is_reported_and_pins_later_times() {
     assert_eq!(state.events()[1].at, ahead);
     // Within the skew, nothing is said.
     let doc = Document::from_json(&json, &LoadLimits::default()).unwrap();
-    let close = ahead - checklist::state::CLOCK_SKEW;
+    let close = ahead - checklist_md::state::CLOCK_SKEW;
     let loaded =
         State::from_document_with_clock(&spec, doc, Arc::new(FixedClock::new(close))).unwrap();
     assert!(loaded.warnings.is_empty());
@@ -1035,7 +1035,7 @@ fn no_event_is_dated_beyond_what_rfc_3339_writes() {
         .complete(ix(&spec, "tests-pass"), &Actor::new("bob"))
         .unwrap_err();
     assert!(
-        matches!(err.refusal, checklist::Refusal::TimeOutOfRange { .. }),
+        matches!(err.refusal, checklist_md::Refusal::TimeOutOfRange { .. }),
         "{err}"
     );
     assert!(err.help().contains("clock"));
@@ -1069,14 +1069,14 @@ fn migration_reopens_a_done_parent_whose_new_child_is_open() {
     let state = loaded.state;
     assert_eq!(
         state.get("ship").unwrap().status(),
-        checklist::Status::Pending
+        checklist_md::Status::Pending
     );
     assert_eq!(
         state.get("ship/build").unwrap().status(),
-        checklist::Status::Done
+        checklist_md::Status::Done
     );
     let reopen = state.events().last().unwrap();
-    assert_eq!(reopen.action(), checklist::Action::Reopen);
+    assert_eq!(reopen.action(), checklist_md::Action::Reopen);
     assert_eq!(&*reopen.actor, "checklist");
     assert!(
         reopen
@@ -1109,7 +1109,7 @@ fn migration_reopens_done_steps_after_a_new_open_step() {
     for id in ["backup", "stage", "prod"] {
         assert_eq!(
             state.get(id).unwrap().status(),
-            checklist::Status::Pending,
+            checklist_md::Status::Pending,
             "{id}"
         );
     }

@@ -7,8 +7,8 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
-use checklist::clock::FixedClock;
-use checklist::{
+use checklist_md::clock::FixedClock;
+use checklist_md::{
     Action, Actor, ChainError, FileStore, ItemState, Origin, ParseOptions, Payload, Spec, State,
     StateError, Status, Store, StoreError, UpdateError, parse, verify_chain,
 };

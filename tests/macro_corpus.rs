@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use checklist::{Code, ParseOptions};
+use checklist_md::{Code, ParseOptions};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -20,7 +20,7 @@ fn write_crate(dir: &Path, files: &[(String, String)]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir.join("checklists"))?;
     let manifest = format!(
         "[package]\nname = \"corpus-check\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [dependencies]\nchecklist = {{ path = {:?} }}\n\n[workspace]\n",
+         [dependencies]\nchecklist-md = {{ path = {:?} }}\n\n[workspace]\n",
         repo().display().to_string()
     );
     std::fs::write(dir.join("Cargo.toml"), manifest)?;
@@ -31,7 +31,7 @@ fn write_crate(dir: &Path, files: &[(String, String)]) -> std::io::Result<()> {
     for (i, (name, text)) in files.iter().enumerate() {
         std::fs::write(dir.join("checklists").join(name), text)?;
         lib.push_str(&format!(
-            "checklist::checklist!(\n    /// `{name}` from the corpus.\n    pub Corpus{i:02}, \"checklists/{name}\"\n);\n"
+            "checklist_md::checklist!(\n    /// `{name}` from the corpus.\n    pub Corpus{i:02}, \"checklists/{name}\"\n);\n"
         ));
     }
     std::fs::write(dir.join("src/lib.rs"), lib)
@@ -69,7 +69,7 @@ fn corpus_through_the_macro() {
     for path in &entries {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(path).expect("corpus files are UTF-8");
-        match checklist::parse(&text, &ParseOptions::new(name.clone()).strict(true)) {
+        match checklist_md::parse(&text, &ParseOptions::new(name.clone()).strict(true)) {
             Ok(parsed) if parsed.warnings.is_empty() => passing.push((name, text)),
             Ok(parsed) => eprintln!(
                 "{name}: {} warning(s) under --strict, not a compile-pass case",

@@ -9,9 +9,9 @@ mod db;
 use std::sync::Arc;
 use std::time::Duration;
 
-use checklist::store::conformance::{self, Subject};
-use checklist::store::{Decision, PostgresStore};
-use checklist::{Actor, ChainError, Request, Spec, StateError, Store, StoreError};
+use checklist_md::store::conformance::{self, Subject};
+use checklist_md::store::{Decision, PostgresStore};
+use checklist_md::{Actor, ChainError, Request, Spec, StateError, Store, StoreError};
 
 fn backend_message(e: &StoreError) -> (&str, &str) {
     match e {
@@ -491,7 +491,7 @@ fn the_same_changes_record_the_same_document_as_a_file() {
     let Some(schema) = schema("the_same_changes_record_the_same_document_as_a_file") else {
         return;
     };
-    let clock = checklist::clock::FixedClock::parse(
+    let clock = checklist_md::clock::FixedClock::parse(
         "2026-11-26T09:00:00.123456789Z",
         chrono::Duration::milliseconds(1500),
     )

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use checklist::{Action, Actor, ItemState, Origin, Payload, Spec, State, Status};
+use checklist_md::{Action, Actor, ItemState, Origin, Payload, Spec, State, Status};
 
 fn spec(md: &str) -> Arc<Spec> {
     Arc::new(Spec::parse(md).unwrap())
@@ -68,7 +68,7 @@ fn a_reworded_item_gets_its_history_back_in_the_log() {
 }
 
 /// A rename to try on a fresh state.
-type Attempt<'a> = Box<dyn Fn(&mut State) -> Result<(), checklist::RenameError> + 'a>;
+type Attempt<'a> = Box<dyn Fn(&mut State) -> Result<(), checklist_md::RenameError> + 'a>;
 
 #[test]
 fn a_rename_that_would_lose_or_mix_histories_is_refused() {

@@ -1,5 +1,5 @@
 //! `checklist!` in a crate that depends on the facade under another name
-//! (`cl = { package = "checklist", ... }`): the generated code must name the crate as
+//! (`cl = { package = "checklist-md", ... }`): the generated code must name the crate as
 //! that `Cargo.toml` does, with no `#[checklist(crate = ...)]` in the input.
 //!
 //! The test writes a small crate under `target/macro-rename/` and builds it with the
@@ -37,7 +37,7 @@ fn the_macro_follows_a_renamed_dependency() {
     std::fs::create_dir_all(dir.join("src")).unwrap();
     let manifest = format!(
         "[package]\nname = \"renamed-facade\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [dependencies]\ncl = {{ package = \"checklist\", path = {:?} }}\n\n[workspace]\n",
+         [dependencies]\ncl = {{ package = \"checklist-md\", path = {:?} }}\n\n[workspace]\n",
         repo().display().to_string()
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();

@@ -1,7 +1,7 @@
 //! Rendering the state into the Markdown keeps every id, and the boxes match the state.
 //! Includes the regression for the fuzzer's first finding.
 
-use checklist::{Actor, Mark, ParseOptions, Spec, State, Status, parse};
+use checklist_md::{Actor, Mark, ParseOptions, Spec, State, Status, parse};
 
 fn boxes_match(state: &State, rendered: &Spec) {
     for (item, st) in rendered.items().iter().zip(state.items()) {
@@ -103,7 +103,7 @@ fn user_values_are_escaped_in_the_rendered_markdown() {
         .apply(
             spec.index_of("ship-it").unwrap(),
             &Actor::new("eve [x](https://evil.example)"),
-            checklist::Request::Complete {
+            checklist_md::Request::Complete {
                 note: Some(hostile),
                 evidence: Some("<https://evil.example>"),
             },

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use checklist::{FieldType, ItemKind, Mark, NoteKind, ParseOptions, Spec, parse};
+use checklist_md::{FieldType, ItemKind, Mark, NoteKind, ParseOptions, Spec, parse};
 
 const SEED_PATH: &str = "examples/checklists/production-deployment.md";
 
@@ -340,12 +340,12 @@ fn ids_are_slug_paths() {
             format!(
                 "{}/{}",
                 section.id(),
-                checklist::slug::slugify(item.label())
+                checklist_md::slug::slugify(item.label())
             ),
             "an item id is its section id plus its own slug"
         );
         assert!(
-            item.id().split('/').all(checklist::slug::is_slug),
+            item.id().split('/').all(checklist_md::slug::is_slug),
             "{}",
             item.id()
         );

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use checklist::store::conformance::{self, Subject};
-use checklist::store::{RunName, SqliteStore};
-use checklist::{Actor, ChainError, Request, Spec, StateError, Store, StoreError, UpdateError};
+use checklist_md::store::conformance::{self, Subject};
+use checklist_md::store::{RunName, SqliteStore};
+use checklist_md::{Actor, ChainError, Request, Spec, StateError, Store, StoreError, UpdateError};
 use rusqlite::params;
 
 /// A database file in a temporary directory of its own.
@@ -294,7 +294,7 @@ fn stale_and_foreign_saves_write_nothing() {
     );
     // A state of another checklist, into this run.
     let other = Arc::new(Spec::parse("# Other\n\n- [ ] a\n").expect("parses"));
-    let mut c = checklist::State::new(other.clone());
+    let mut c = checklist_md::State::new(other.clone());
     c.complete(other.items()[0].index(), &ann)
         .expect("completes");
     let e = store.save(&c, Some(1)).expect_err("refused");
@@ -423,7 +423,7 @@ fn a_killed_writer_leaves_the_run_as_it_was() {
 #[test]
 fn the_same_changes_record_the_same_document_as_a_file() {
     let db = Db::new();
-    let clock = checklist::clock::FixedClock::parse(
+    let clock = checklist_md::clock::FixedClock::parse(
         "2026-11-26T09:00:00.123456789Z",
         chrono::Duration::milliseconds(1500),
     )
@@ -459,10 +459,10 @@ fn any_action_is_stored_and_a_payload_edited_in_sql_is_caught() {
         .update(&v2, |s| s.rename("tests-pass", new, &Actor::new("ana")))
         .expect("saves");
     let state = store.load(&v2).expect("loads").state;
-    assert_eq!(state.item(new).status(), checklist::Status::Done);
+    assert_eq!(state.item(new).status(), checklist_md::Status::Done);
     assert_eq!(
         state.events().last().map(|e| e.action()),
-        Some(checklist::Action::Rename)
+        Some(checklist_md::Action::Rename)
     );
     let payload: String = db
         .sql()

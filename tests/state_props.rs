@@ -7,8 +7,8 @@
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use checklist::clock::FixedClock;
-use checklist::{
+use checklist_md::clock::FixedClock;
+use checklist_md::{
     Action, Actor, ItemIndex, ItemKind, ParseOptions, Payload, Request, Spec, State, Status, Value,
     WaiverRequest, parse, verify_chain,
 };

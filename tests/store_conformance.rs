@@ -1,7 +1,7 @@
 //! The store conformance suite on the stores this crate ships.
 
-use checklist::store::conformance::{self, Subject};
-use checklist::store::{FileStore, MemoryStore};
+use checklist_md::store::conformance::{self, Subject};
+use checklist_md::store::{FileStore, MemoryStore};
 
 #[test]
 fn the_file_store_keeps_every_promise() {
@@ -52,21 +52,21 @@ fn the_suite_catches_a_store_that_loses_updates() {
     /// Saves whatever it is given: the last writer wins.
     #[derive(Default)]
     struct Careless(MemoryStore);
-    impl checklist::Store for Careless {
+    impl checklist_md::Store for Careless {
         fn location(&self) -> String {
             "careless".into()
         }
         fn load(
             &self,
-            spec: &std::sync::Arc<checklist::Spec>,
-        ) -> Result<checklist::Loaded, checklist::StoreError> {
+            spec: &std::sync::Arc<checklist_md::Spec>,
+        ) -> Result<checklist_md::Loaded, checklist_md::StoreError> {
             self.0.load(spec)
         }
         fn save(
             &self,
-            state: &checklist::State,
+            state: &checklist_md::State,
             _expected: Option<u64>,
-        ) -> Result<(), checklist::StoreError> {
+        ) -> Result<(), checklist_md::StoreError> {
             self.0.set_json(Some(state.to_json()));
             Ok(())
         }

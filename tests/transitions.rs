@@ -11,8 +11,8 @@
 
 use std::sync::Arc;
 
-use checklist::clock::FixedClock;
-use checklist::{
+use checklist_md::clock::FixedClock;
+use checklist_md::{
     Action, Actor, Event, FieldType, ItemIndex, ItemKind, ItemState, Kind, Origin, ParseOptions,
     Payload, Progress, Refusal, Request, Spec, State, Status, Unmet, Value, WaiverRequest, parse,
 };
@@ -400,7 +400,7 @@ use Expect::{Invalid, No, To};
 fn wrong(action: Action, allowed: &[Status]) -> Expect {
     No(Refusal::WrongStatus {
         action,
-        allowed: checklist::state::StatusList(allowed.to_vec()),
+        allowed: checklist_md::state::StatusList(allowed.to_vec()),
     })
 }
 
@@ -566,7 +566,7 @@ fn run(spec: &Arc<Spec>, scenario: &Scenario) -> usize {
                         other => panic!("{ctx}: sign-off not voided: {other:?}"),
                     }
                 }
-                checklist::verify_chain(state.events()).unwrap();
+                checklist_md::verify_chain(state.events()).unwrap();
             }
             No(refusal) => {
                 let err = result.expect_err(&ctx);

@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
-use checklist::chrono::{Duration, NaiveDate, TimeZone, Utc};
-use checklist::clock::FixedClock;
-use checklist::{Actor, ItemKind, Spec, State, checklist};
+use checklist_md::chrono::{Duration, NaiveDate, TimeZone, Utc};
+use checklist_md::clock::FixedClock;
+use checklist_md::{Actor, ItemKind, Spec, State, checklist};
 
 checklist!(
     /// The seed checklist, as is.
@@ -133,7 +133,7 @@ fn typed_and_runtime_json_are_byte_identical() {
 
 #[test]
 fn typed_schema_lists_exactly_the_ids() {
-    let schema = schemars::schema_for!(checklist::typed::TypedState<Seed>).to_value();
+    let schema = schemars::schema_for!(checklist_md::typed::TypedState<Seed>).to_value();
     let props = schema["properties"]["items"]["properties"]
         .as_object()
         .unwrap();

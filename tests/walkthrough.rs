@@ -9,9 +9,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use checklist::clock::FixedClock;
-use checklist::document::{generic_schema, schema_for_spec};
-use checklist::{
+use checklist_md::clock::FixedClock;
+use checklist_md::document::{generic_schema, schema_for_spec};
+use checklist_md::{
     Action, Actor, FieldType, GateIndex, ItemKind, ParseOptions, Payload, Refusal, Spec, State,
     Status, Unmet, parse,
 };

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use checklist::{Actor, Event, EventHash, ItemKind, ParseOptions, Spec, State, Status};
+use checklist_md::{Actor, Event, EventHash, ItemKind, ParseOptions, Spec, State, Status};
 use sha2::Digest as _;
 
 pub const KIB: usize = 1 << 10;
@@ -317,7 +317,7 @@ pub fn generate(limit: Limit) -> Generated {
 
 /// Parses generated Markdown the way a tool would (strict, as the macro does).
 pub fn parse(markdown: &str) -> Arc<Spec> {
-    let parsed = checklist::parse(markdown, &ParseOptions::new("generated.md").strict(true))
+    let parsed = checklist_md::parse(markdown, &ParseOptions::new("generated.md").strict(true))
         .unwrap_or_else(|e| panic!("the generated checklist must parse:\n{e}"));
     assert!(
         parsed.warnings.is_empty(),

@@ -282,7 +282,7 @@ fn a_postgres_database_holds_many_runs_for_every_command() {
     let s = Session::new();
     // A password in the URL never shows (the test server trusts local connections).
     let with_password = pg.url.replacen("://postgres@", "://postgres:hunter2@", 1);
-    let shown = checklist::store::postgres::redact(&with_password);
+    let shown = checklist_md::store::postgres::redact(&with_password);
     assert!(
         !shown.contains("hunter2") && shown.contains("postgres:***@"),
         "{shown}"

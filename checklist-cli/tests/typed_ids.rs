@@ -4,7 +4,7 @@
 
 use assert_cmd::Command;
 
-checklist::checklist!(
+checklist_md::checklist!(
     Gated,
     "../examples/checklists/production-deployment-gated.md"
 );
@@ -26,7 +26,7 @@ fn typed_schema_lists_exactly_the_ids_the_cli_prints() {
         .collect();
     assert_eq!(printed.len(), 177);
 
-    let typed = schemars::schema_for!(checklist::typed::TypedState<Gated>).to_value();
+    let typed = schemars::schema_for!(checklist_md::typed::TypedState<Gated>).to_value();
     let props = typed["properties"]["items"]["properties"]
         .as_object()
         .unwrap();

@@ -3,14 +3,14 @@
 //! For `checklist!(pub Deploy, "deploy.md")` the output is:
 //!
 //! - `pub mod deploy { ... }` holding the marker type `Deploy` (implementing
-//!   `checklist::typed::Checklist`, with `items()`, `gates()`, `spec()`, `new_state()` and
+//!   `checklist_md::typed::Checklist`, with `items()`, `gates()`, `spec()`, `new_state()` and
 //!   the embedded source), `Items` (the root), one struct per section and `Gates`, whose
 //!   fields are typed handles (`Task<Deploy>`, `Field<Deploy, Date>`, `SignOff<Deploy>`,
 //!   `Gate<Deploy>`);
 //! - `pub use deploy::Deploy;`;
 //! - `include_bytes!` of the file, so cargo rebuilds when the Markdown changes.
 //!
-//! Generated code names the facade crate by the path `facade` (`::checklist` unless the
+//! Generated code names the facade crate by the path `facade` (`::checklist_md` unless the
 //! user's `Cargo.toml` renames it or the input says `#[checklist(crate = "...")]`, see the
 //! crate docs), as serde's derives name `serde`. The module allows `non_snake_case` and
 //! `non_camel_case_types`, which names made of scripts without case could trip.

@@ -14,7 +14,7 @@
 //! `#[checklist(crate = "...")]` option when given, else the name under which the user's
 //! `Cargo.toml` depends on the facade package ([`FACADE_PACKAGE`], found the way
 //! `proc-macro-crate` finds it, renames and workspace dependencies included), else
-//! `::checklist`.
+//! `::checklist_md`.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -30,7 +30,7 @@ use quote::quote;
 
 /// The package name of the facade crate that re-exports the core and this macro: the
 /// crate the generated code names.
-pub const FACADE_PACKAGE: &str = "checklist";
+pub const FACADE_PACKAGE: &str = "checklist-md";
 
 /// Expands `checklist!(VIS Name, "path.md")` or `checklist!(VIS Name, inline "...")`,
 /// resolving paths against the `CARGO_MANIFEST_DIR` environment variable, and naming the
@@ -41,21 +41,21 @@ pub fn expand(input: TokenStream) -> TokenStream {
 }
 
 /// Like [`expand`], with an explicit manifest directory (for tests and benchmarks). The
-/// facade is `::checklist` unless the input says `#[checklist(crate = "...")]`.
+/// facade is `::checklist_md` unless the input says `#[checklist(crate = "...")]`.
 pub fn expand_in(input: TokenStream, manifest_dir: Option<&Path>) -> TokenStream {
     expand_with(input, manifest_dir, default_facade)
 }
 
-/// `::checklist`, the facade under its own name.
+/// `::checklist_md`, the facade under its own name.
 fn default_facade() -> syn::Path {
     let name = Ident::new(&FACADE_PACKAGE.replace('-', "_"), Span::call_site());
     syn::parse_quote!(::#name)
 }
 
 /// The facade's path as the crate being compiled depends on it (`CARGO_MANIFEST_DIR`'s
-/// `Cargo.toml`): `::cl` for `cl = { package = "checklist", ... }`. When that manifest
+/// `Cargo.toml`): `::cl` for `cl = { package = "checklist-md", ... }`. When that manifest
 /// is the facade itself (its tests, examples and doctests, which are crates of their
-/// own) or does not name it, `::checklist`.
+/// own) or does not name it, `::checklist_md`.
 fn facade_from_manifest() -> syn::Path {
     match proc_macro_crate::crate_name(FACADE_PACKAGE) {
         Ok(proc_macro_crate::FoundCrate::Name(name)) => {

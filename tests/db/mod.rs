@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use checklist::{Spec, Store};
+use checklist_md::{Spec, Store};
 
 /// The variable that names the PostgreSQL server the tests use.
 pub const POSTGRES_VAR: &str = "CHECKLIST_TEST_POSTGRES";
@@ -140,7 +140,7 @@ pub fn documented_events_query() -> String {
 pub type Listed = Vec<(i64, String, String, String, Option<String>, String)>;
 
 /// The same columns from a loaded state's events.
-pub fn listed_from_state(state: &checklist::State) -> Listed {
+pub fn listed_from_state(state: &checklist_md::State) -> Listed {
     state
         .events()
         .iter()
@@ -151,7 +151,7 @@ pub fn listed_from_state(state: &checklist::State) -> Listed {
                 e.action().to_string(),
                 e.item.to_string(),
                 e.payload.words().map(str::to_string).or(match &e.payload {
-                    checklist::Payload::Fill { value } => Some(value.to_string()),
+                    checklist_md::Payload::Fill { value } => Some(value.to_string()),
                     _ => None,
                 }),
                 e.hash.to_string(),
@@ -183,8 +183,8 @@ pub fn spawn_child(name: &str, env: &[(&str, &str)]) -> Child {
 /// names from inside its first transaction's change and then sleeps there, holding the
 /// database's lock, until it is killed.
 pub fn crash_writer(store: &dyn Store, spec: &Arc<Spec>) {
-    use checklist::store::Decision;
-    use checklist::{Actor, Status};
+    use checklist_md::store::Decision;
+    use checklist_md::{Actor, Status};
     let actor = Actor::new("writer");
     if let Ok(marker) = std::env::var(HOLD_ENV) {
         let _ = store.transact(spec, &mut |state| {
@@ -306,8 +306,8 @@ pub fn kill_writers(
     let waited = Instant::now();
     let item = spec.items()[1].index();
     Store::update(&store, spec, |state| match state.item(item).status() {
-        checklist::Status::Pending => state.complete(item, &checklist::Actor::new("next")),
-        _ => state.reopen(item, &checklist::Actor::new("next"), "again"),
+        checklist_md::Status::Pending => state.complete(item, &checklist_md::Actor::new("next")),
+        _ => state.reopen(item, &checklist_md::Actor::new("next"), "again"),
     })
     .unwrap_or_else(|e| panic!("{what}: the next writer after the kill: {e}"));
     let waited = waited.elapsed();
@@ -332,8 +332,8 @@ pub fn kill_writers(
 /// clock starting at the same time, and returns both states' documents as JSON: a store
 /// must not change what is recorded (nor read the clock on its own).
 pub fn same_changes(store: &dyn Store, spec: &Arc<Spec>) -> (String, String) {
-    use checklist::clock::FixedClock;
-    use checklist::{Actor, FileStore};
+    use checklist_md::clock::FixedClock;
+    use checklist_md::{Actor, FileStore};
     let dir = tempfile::tempdir().expect("a temp dir");
     let clock = || {
         Arc::new(

@@ -1,4 +1,4 @@
-use checklist::checklist;
+use checklist_md::checklist;
 
 // `Phase 1` and `Phase1` have different ids (`phase-1`, `phase1`) but the same type name.
 checklist!(pub Plan, inline "

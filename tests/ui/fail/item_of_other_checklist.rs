@@ -1,4 +1,4 @@
-use checklist::{checklist, Actor};
+use checklist_md::{checklist, Actor};
 
 checklist!(pub Release, inline "- [ ] Tests pass\n");
 checklist!(pub Rollback, inline "- [ ] Previous build restored\n");

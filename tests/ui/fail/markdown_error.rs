@@ -1,4 +1,4 @@
-use checklist::checklist;
+use checklist_md::checklist;
 
 // tests/ui.rs copies the fixtures next to trybuild's crate, to the same relative path.
 checklist!(pub Release, "tests/ui/fixtures/unclosed-attribute.md");

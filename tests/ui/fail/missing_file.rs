@@ -1,4 +1,4 @@
-use checklist::checklist;
+use checklist_md::checklist;
 
 checklist!(pub Missing, "tests/ui/fixtures/no-such-checklist.md");
 

@@ -1,4 +1,4 @@
-use checklist::{checklist, Actor};
+use checklist_md::{checklist, Actor};
 
 checklist!(pub Release, inline "
 - [ ] Release Date: ____

@@ -1,4 +1,4 @@
-use checklist::checklist;
+use checklist_md::checklist;
 
 checklist!(pub Release, inline "
 Checks

@@ -1,7 +1,7 @@
 #![deny(missing_docs, warnings)]
 //! The facade under another name: `#[checklist(crate = "...")]` tells the macro the path.
 
-extern crate checklist as cl;
+extern crate checklist_md as cl;
 
 cl::checklist!(
     #[checklist(crate = "::cl")]

@@ -1,7 +1,7 @@
 #![deny(missing_docs, warnings)]
 //! The gated reference checklist compiles, with its `deploy` gate typed.
 
-use checklist::{checklist, Actor};
+use checklist_md::{checklist, Actor};
 
 checklist!(
     /// The production deployment checklist with a deploy gate.
@@ -10,7 +10,7 @@ checklist!(
 
 fn main() {
     let mut run = Gated::new_state();
-    let date = checklist::chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let date = checklist_md::chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     run.fill(Gated::items().deployment_date.scheduled_date, &Actor::new("ops"), date)
         .unwrap();
     assert!(!run.evaluate(Gated::gates().deploy).passed);

@@ -1,7 +1,7 @@
 #![deny(missing_docs, warnings)]
 //! The reference checklist compiles, warning-free, as a public API.
 
-use checklist::checklist;
+use checklist_md::checklist;
 
 checklist!(
     /// The production deployment checklist.

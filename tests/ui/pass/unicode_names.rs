@@ -2,7 +2,7 @@
 //! Checklists in Chinese, Russian and German get Rust names in their own words, in a
 //! crate that denies every warning.
 
-use checklist::{checklist, Actor};
+use checklist_md::{checklist, Actor};
 
 checklist!(
     /// 发布清单.
