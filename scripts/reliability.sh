@@ -76,8 +76,9 @@ two writers:       2 x $updates updates, final revision $revision, lost updates:
 EOF
 
 if [ "$write_doc" -eq 1 ]; then
-    # The many-writers section (scripts/many-writers.sh) is kept as it is.
-    many=$(sed -n '/^<!-- many-writers:/,$p' docs/reliability.md 2>/dev/null || true)
+    # The hardening and many-writers sections (the latter written by
+    # scripts/many-writers.sh) are kept as they are.
+    many=$(sed -n '/^<!-- \(hardening\|many-writers\):/,$p' docs/reliability.md 2>/dev/null || true)
     cat >docs/reliability.md <<EOF
 # Reliability figures
 

@@ -164,14 +164,14 @@ fn the_facade_path_can_be_given_in_the_input() {
     )
     .to_string();
     assert!(out.contains(":: cl :: typed :: Task"), "{out}");
-    assert!(!out.contains(":: checklist ::"), "{out}");
+    assert!(!out.contains(":: checklist_md ::"), "{out}");
     // The option is the macro's: it does not end up on the generated type.
     assert!(!out.contains("# [checklist"), "{out}");
     assert!(out.contains("Kept."), "{out}");
 
     let out = checklist_codegen::expand_in(quote!(pub Release, inline "- [ ] Ship it\n"), None)
         .to_string();
-    assert!(out.contains(":: checklist :: typed :: Task"), "{out}");
+    assert!(out.contains(":: checklist_md :: typed :: Task"), "{out}");
 
     for bad in [
         quote!(#[checklist(krate = "::cl")] pub Release, inline "- [ ] a\n"),
