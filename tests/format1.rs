@@ -279,7 +279,9 @@ fn a_format_1_file_is_written_back_as_format_2_on_the_next_change() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), read("fresh.json"));
     let build = spec.index_of("build/build-passes").unwrap();
     store
-        .update(&spec, |s| s.complete(build, &checklist_md::Actor::new("ann")))
+        .update(&spec, |s| {
+            s.complete(build, &checklist_md::Actor::new("ann"))
+        })
         .unwrap();
     let written = std::fs::read_to_string(&path).unwrap();
     assert!(written.contains(&format!("\"{FORMAT}\"")), "{written}");

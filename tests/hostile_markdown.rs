@@ -893,7 +893,8 @@ fn limit_check(d: &Diagnostic, value: usize) {
 fn reading_dev_zero_stops_at_the_input_limit() {
     // Not a regular file: no size to check first, and it never ends. The read stops one
     // byte past the limit, whatever the limit is (the default is 64 MiB).
-    let err = checklist_md::parse_file("/dev/zero", &with(|l| l.max_input_bytes = 1024)).unwrap_err();
+    let err =
+        checklist_md::parse_file("/dev/zero", &with(|l| l.max_input_bytes = 1024)).unwrap_err();
     too_large(err, 1024);
     let err = checklist_md::parse_file("/dev/zero", &opts()).unwrap_err();
     too_large(err, Limits::default().max_input_bytes);

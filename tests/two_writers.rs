@@ -13,7 +13,9 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use checklist_md::{Actor, FileStore, ParseOptions, Spec, State, Status, Store, parse, verify_chain};
+use checklist_md::{
+    Actor, FileStore, ParseOptions, Spec, State, Status, Store, parse, verify_chain,
+};
 
 const PATH_ENV: &str = "CHECKLIST_TWO_WRITERS_PATH";
 const WRITER_ENV: &str = "CHECKLIST_TWO_WRITERS_WRITER";
