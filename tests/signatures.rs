@@ -570,3 +570,29 @@ fn signature_fields_survive_the_json() {
     let again = State::from_json(state.spec().clone(), &json).unwrap().state;
     assert_eq!(again.to_json(), json);
 }
+
+#[test]
+fn an_sqlite_store_round_trips_signatures_and_verifies_them_on_load() {
+    use checklist::Store;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("runs.db");
+    let state = signed_off();
+    let spec = state.spec().clone();
+    let store = checklist::store::SqliteStore::open(&db, "r1").unwrap();
+    store.save(&state, None).unwrap();
+    let loaded = store.load(&spec).unwrap().state;
+    assert_eq!(loaded.to_json(), state.to_json());
+    let seq = loaded.events().last().unwrap().seq;
+    assert!(loaded.signature_check(seq).is_verified());
+
+    // A log with a comment edited after signing, every hash recomputed, does not replay.
+    let mut doc = state.to_document();
+    let n = doc.events.len();
+    doc.events[n - 1].payload = checklist::Payload::Approve {
+        role: "security".into(),
+        comment: Some("edited".into()),
+    };
+    rehash(&mut doc);
+    let forged = State::replay(spec.clone(), doc.events);
+    assert!(matches!(forged, Err(ChainError::Signature { .. })));
+}
