@@ -619,7 +619,7 @@ impl Event {
     /// extensions keep format 1, and the format byte keeps the two apart.
     #[inline]
     fn encode(&self, previous: &[u8; 32], out: &mut impl Sink) {
-        self.encode_before(previous, out, u8::MAX);
+        self.encode_except(previous, out, None);
     }
 
     /// The message a signed event's signature covers (see [`crate::trust`]): the text
@@ -627,7 +627,8 @@ impl Event {
     /// saw (each varint-length-prefixed), then this event's hash input after `previous`
     /// without its signature: the previous event's hash, seq, revision, time, actor,
     /// item, action, statuses, the payload's row (comment or reason, role, waiver
-    /// approver and expiry) and what an approval covered.
+    /// approver and expiry) and every extension but the signature (what an approval
+    /// covered).
     pub fn signed_message(
         &self,
         checklist: &str,
@@ -638,15 +639,15 @@ impl Event {
         out.bytes(b"checklist signed event v1\n");
         out.prefixed(checklist.as_bytes());
         out.prefixed(spec_digest.as_bytes());
-        self.encode_before(&previous.0, &mut out, 2);
+        self.encode_except(&previous.0, &mut out, Some(SIGNATURE_TAG));
         out
     }
 
-    /// [`Event::encode`] with only the extensions whose tag is below `limit`.
+    /// [`Event::encode`] without the extension tagged `left_out`.
     #[inline]
-    fn encode_before(&self, previous: &[u8; 32], out: &mut impl Sink, limit: u8) {
+    fn encode_except(&self, previous: &[u8; 32], out: &mut impl Sink, left_out: Option<u8>) {
         let mut extended = false;
-        self.extensions(&mut |tag, _| extended |= tag < limit);
+        self.extensions(&mut |tag, _| extended |= Some(tag) != left_out);
         out.bytes(&[
             if extended {
                 ENCODING_EXTENDED
@@ -689,7 +690,7 @@ impl Event {
         }
         if extended {
             self.extensions(&mut |tag, bytes| {
-                if tag < limit {
+                if Some(tag) != left_out {
                     out.bytes(&[tag]);
                     out.prefixed(bytes);
                 }
@@ -711,7 +712,7 @@ impl Event {
             each(1, &covered.0);
         }
         if let Some(signature) = &self.signature {
-            each(2, &signature.encoded());
+            each(SIGNATURE_TAG, &signature.encoded());
         }
     }
 
@@ -741,6 +742,9 @@ pub(crate) struct Draft {
     pub(crate) covered: Option<EventHash>,
     pub(crate) signature: Option<Arc<crate::trust::EventSignature>>,
 }
+
+/// The extension tag of a signed event's signature (see [`Event::extensions`]).
+const SIGNATURE_TAG: u8 = 2;
 
 /// The version of [`Event::encode`]'s format, hashed first.
 const ENCODING: u8 = 1;

@@ -26,13 +26,13 @@
 //! KMS, an HSM). Verification is always in-process.
 //!
 //! ```
-//! use checklist_core::trust::{AllowedSigners, PrivateKeySigner, SignatureCheck};
+//! use checklist_core::trust::{AllowedSigners, PrivateKeySigner, SignatureCheck, Signer};
 //! use checklist_core::{Actor, Request, Spec, State};
 //!
-//! # let key = include_str!("../../../checklist-sshsig/tests/data/ed25519");
-//! # let public = include_str!("../../../checklist-sshsig/tests/data/ed25519.pub");
-//! // `key` is an OpenSSH private key file's text, `public` its `.pub` line.
-//! let signer = PrivateKeySigner::from_openssh(key)?;
+//! // Alice's key; in real use `PrivateKeySigner::from_file("~/.ssh/id_ed25519")`, or
+//! // an embedder's own `Signer` (a KMS, an HSM).
+//! let signer = PrivateKeySigner::ed25519_from_seed(&[7; 32], "alice@example.com");
+//! let public = signer.public_key().to_openssh();
 //! let spec = Spec::parse(
 //!     "+++\n[roles]\nlead = [\"alice@example.com\"]\n\
 //!      [signatures]\nallowed_signers = \"allowed_signers\"\nrequired = true\n+++\n\
