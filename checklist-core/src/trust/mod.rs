@@ -36,12 +36,12 @@
 //! let spec = Spec::parse(
 //!     "+++\n[roles]\nlead = [\"alice@example.com\"]\n\
 //!      [signatures]\nallowed_signers = \"allowed_signers\"\nrequired = true\n+++\n\
-//!      - [ ] Tests pass\n- [ ] Approval: lead\n",
+//!      - [ ] Tests pass\n- [ ] Lead Approval: ____\n",
 //! )?
 //! .with_allowed_signers(AllowedSigners::parse(&format!("alice@example.com {public}"))?);
 //! let mut state = State::new(spec);
 //! let tests = state.spec().index_of("tests-pass").unwrap();
-//! let approval = state.spec().index_of("approval").unwrap();
+//! let approval = state.spec().index_of("lead-approval").unwrap();
 //! let alice = Actor::new("alice@example.com");
 //! state.complete(tests, &alice)?;
 //! // Unsigned, the approval is refused; signed, it is recorded with its signature.
