@@ -322,3 +322,81 @@ fn a_waiver_is_signed_by_its_approver() {
         log.stdout
     );
 }
+
+/// Starts an ssh-agent on a socket in `dir` holding `key`; `None` (said on stderr) when
+/// OpenSSH's agent is not installed.
+fn agent_with(
+    dir: &std::path::Path,
+    key: &std::path::Path,
+) -> Option<(std::process::Child, String)> {
+    use std::process::{Command, Stdio};
+    let socket = dir.join("agent.sock");
+    let Ok(mut agent) = Command::new("ssh-agent")
+        .arg("-D")
+        .arg("-a")
+        .arg(&socket)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    else {
+        eprintln!("ssh-agent is not installed: the agent case is skipped");
+        return None;
+    };
+    for _ in 0..100 {
+        if socket.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let added = Command::new("ssh-add")
+        .arg(key)
+        .env("SSH_AUTH_SOCK", &socket)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if !added.is_ok_and(|s| s.success()) {
+        let _ = agent.kill();
+        eprintln!("ssh-add could not add the key: the agent case is skipped");
+        return None;
+    }
+    Some((agent, socket.display().to_string()))
+}
+
+#[test]
+fn without_key_ssh_agent_signs_with_the_listed_key() {
+    let s = session();
+    covered_done(&s);
+    let key = s.path("keys/ana@example.com");
+    let Some((mut agent, socket)) = agent_with(s.dir.path(), &key) else {
+        return;
+    };
+    let run = s.run_with(
+        &[
+            "approve",
+            GATED,
+            "technical-lead-approval",
+            "--by",
+            "ana@example.com",
+            "--role",
+            "technical-lead",
+            "--state",
+            common::STATE,
+        ],
+        &[("SSH_AUTH_SOCK", &socket)],
+    );
+    let _ = agent.kill();
+    let _ = agent.wait();
+    let run = run.code(0);
+    assert!(run.stdout.contains("approve"), "{}", run.stdout);
+    let log = s.on("log", GATED, &[]).code(0);
+    assert!(
+        log.stdout.contains("[signed by ana@example.com SHA256:"),
+        "{}",
+        log.stdout
+    );
+}
