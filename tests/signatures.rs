@@ -596,3 +596,36 @@ fn an_sqlite_store_round_trips_signatures_and_verifies_them_on_load() {
     let forged = State::replay(spec.clone(), doc.events);
     assert!(matches!(forged, Err(ChainError::Signature { .. })));
 }
+
+/// A typed checklist written by hand, as `checklist!` would generate it.
+struct Release;
+
+impl checklist::typed::Checklist for Release {
+    fn spec() -> &'static Arc<Spec> {
+        static SPEC: std::sync::OnceLock<Arc<Spec>> = std::sync::OnceLock::new();
+        SPEC.get_or_init(|| Arc::new(Spec::parse(RELEASE).unwrap()))
+    }
+}
+
+#[test]
+fn the_typed_api_signs_where_the_cli_takes_a_key() {
+    use checklist::typed::{Checklist, SignOff, Task, TypedState};
+    let spec = Release::spec();
+    let task = |id: &str| Task::<Release>::__new(spec.index_of(id).unwrap().get() as u32);
+    let signoff = |id: &str| SignOff::<Release>::__new(spec.index_of(id).unwrap().get() as u32);
+    let store = checklist::MemoryStore::new();
+    let ana = person("ana");
+    TypedState::<Release>::update(&store, |run| {
+        run.set_allowed_signers(everyone());
+        run.complete(task("checks/tests"), &ana)?;
+        run.complete(task("checks/docs"), &ana)?;
+        // Unsigned, refused; signed, recorded.
+        assert!(run.approve(signoff(LEAD), &ana, None).is_err());
+        run.approve_signed(signoff(LEAD), &ana, Some("ok"), &key("ana"))
+    })
+    .unwrap();
+    let (mut run, _) = TypedState::<Release>::load(&store).unwrap();
+    run.set_allowed_signers(everyone());
+    let seq = run.events().last().unwrap().seq;
+    assert!(run.signature_check(seq).is_verified());
+}

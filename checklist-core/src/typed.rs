@@ -356,6 +356,14 @@ impl<C: Checklist> TypedState<C> {
         })
     }
 
+    /// Signs and verifies against `allowed` from now on (see
+    /// [`State::set_allowed_signers`]): `C`'s spec is built into the program, its
+    /// allowed-signers file is the embedder's to read. Call it after
+    /// [`TypedState::load`], or first thing in a [`TypedState::update`].
+    pub fn set_allowed_signers(&mut self, allowed: crate::trust::AllowedSigners) {
+        self.state.set_allowed_signers(allowed);
+    }
+
     /// Uses `clock` from now on.
     #[must_use]
     pub fn with_clock(self, clock: std::sync::Arc<dyn crate::clock::Clock>) -> Self {

@@ -245,6 +245,13 @@ impl State {
     pub fn spec(&self) -> &Arc<Spec> {
         &self.spec
     }
+
+    /// Puts `spec`, a copy of this state's own (the same items, only its allowed-signers
+    /// file differs), in its place.
+    pub(crate) fn replace_spec(&mut self, spec: Arc<Spec>) {
+        debug_assert_eq!(spec.items().len(), self.spec.items().len());
+        self.spec = spec;
+    }
     /// One item's state, by index.
     ///
     /// # Panics

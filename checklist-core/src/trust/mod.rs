@@ -291,6 +291,16 @@ pub(crate) fn verify_log(spec: &Spec, events: &[Event]) -> Result<(), (u64, Stri
 }
 
 impl State {
+    /// Signs and verifies against `allowed` from now on: the state's spec becomes a copy
+    /// of itself with that allowed-signers file ([`Spec::with_allowed_signers`]), its
+    /// items and indices unchanged. For a state whose spec was built without one, such
+    /// as a typed checklist's, built into the program.
+    pub fn set_allowed_signers(&mut self, allowed: AllowedSigners) {
+        let mut spec = Spec::clone(self.spec());
+        spec.allowed_signers = Some(Arc::new(allowed));
+        self.replace_spec(Arc::new(spec));
+    }
+
     /// What verifying the signature of the event numbered `seq` finds (`Unsigned` for
     /// an event that is not in the log). Signatures that do not match their event never
     /// get here: loading refuses them.
