@@ -188,11 +188,15 @@ fn a_waiver_approved_by_the_actor_who_asked_is_refused() {
         ("ann", "\tann\n"),
         (" ann", "ann"),
         ("ann\u{a0}", "\u{3000}ann"),
+        // Nor does case, or a character no one sees.
+        ("ann", "ANN"),
+        ("Ann", "ann"),
     ] {
         let err = refused(
             &mut state,
+            // Recorded and named as the principal it normalizes to.
             &Refusal::SelfApprovedWaiver {
-                actor: actor.into(),
+                actor: actor.trim().into(),
             },
             |s| s.waive(item, &Actor::new(actor), "flaky on CI", approver, None),
         );

@@ -105,6 +105,9 @@ pub enum Command {
         /// The first day the waiver no longer holds (YYYY-MM-DD).
         #[arg(long, value_name = "DATE", requires = "approver", value_parser = date)]
         expires: Option<NaiveDate>,
+        /// A waiver is signed by its approver: their key.
+        #[command(flatten)]
+        signing: Signing,
     },
     /// Mark pending tasks blocked.
     #[command(
@@ -162,13 +165,15 @@ pub enum Command {
     },
     /// Give sign-offs; only once the items they cover are resolved.
     #[command(
-        after_help = "Example:\n  checklist approve deploy.md technical-lead-approval \\\n      --state s.json --by ana --role technical-lead --comment LGTM"
+        after_help = "Example:\n  checklist approve deploy.md technical-lead-approval \\\n      --state s.json --by ana --role technical-lead --comment LGTM \\\n      --key ~/.ssh/id_ed25519"
     )]
     Approve {
         #[command(flatten)]
         change: Change,
         #[command(flatten)]
         roles: Roles,
+        #[command(flatten)]
+        signing: Signing,
         /// A comment for the log.
         #[arg(long, value_name = "TEXT")]
         comment: Option<String>,
@@ -182,6 +187,8 @@ pub enum Command {
         change: Change,
         #[command(flatten)]
         roles: Roles,
+        #[command(flatten)]
+        signing: Signing,
         /// Why.
         #[arg(long, value_name = "TEXT")]
         comment: String,
@@ -195,6 +202,8 @@ pub enum Command {
         change: Change,
         #[command(flatten)]
         roles: Roles,
+        #[command(flatten)]
+        signing: Signing,
         /// Why.
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
@@ -335,6 +344,18 @@ pub struct Change {
     /// Who makes the change, as recorded in the audit log.
     #[arg(long, value_name = "NAME", value_parser = non_empty)]
     pub by: String,
+}
+
+/// How a change that is signed (approve, reject, revoke, a waiver) is signed.
+#[derive(Args)]
+pub struct Signing {
+    /// Sign with this SSH key: an OpenSSH private key file (Ed25519 or ECDSA signed
+    /// in-process; RSA, encrypted and FIDO keys through `ssh-keygen`), or a `.pub` file
+    /// whose private key is in ssh-agent. Without it, when the checklist requires
+    /// signatures and SSH_AUTH_SOCK is set, ssh-agent signs with a key that the
+    /// allowed-signers file lists for the signer.
+    #[arg(long, value_name = "PATH")]
+    pub key: Option<PathBuf>,
 }
 
 /// The roles the actor holds, for sign-offs.

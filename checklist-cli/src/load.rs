@@ -48,9 +48,11 @@ pub fn parsed(file: &Path) -> Result<Parsed> {
     parse_file(file, false)?.map_err(|d| Fatal::Raw(d.to_string()))
 }
 
-/// Parses a checklist and keeps only the spec.
+/// Parses a checklist and keeps only the spec, with the allowed-signers file its
+/// `[signatures]` names (read beside it) to verify signatures against.
 pub fn spec(file: &Path) -> Result<Arc<Spec>> {
-    parsed(file).map(|p| Arc::new(p.spec))
+    let spec = parsed(file)?.spec;
+    crate::sign::with_allowed_signers(spec, file).map(Arc::new)
 }
 
 /// The clock: the system's, or a fixed one when `CHECKLIST_FIXED_TIME` is set.

@@ -12,6 +12,7 @@ mod commands;
 mod describe;
 mod load;
 mod outcome;
+mod sign;
 mod term;
 
 use std::process::ExitCode;

@@ -268,10 +268,20 @@ fn user_text_cannot_send_escapes_or_reorder_what_is_shown() {
     let title = "+++\nid = \"t\"\n+++\n# Release \u{1b}]0;PWNED\u{7}\u{1b}[2J\n\n## Step \u{1b}[31mred\n- [ ] Tests pass\n- [ ] Notes: ____\n";
     s.write("t.md", title);
     let by = "ana\u{1b}]0;PWNED\u{7}\u{1b}[2J";
+    // A name with control characters is no principal: refused, and quoted harmlessly.
+    let run = s
+        .on(
+            "complete",
+            "t.md",
+            &["tests-pass", "--by", by, "--note", "ok\u{202e}txt.exe"],
+        )
+        .code(1);
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+    assert!(run.stderr.contains("U+001B"), "{:?}", run.stderr);
     s.on(
         "complete",
         "t.md",
-        &["tests-pass", "--by", by, "--note", "ok\u{202e}txt.exe"],
+        &["tests-pass", "--by", "ana", "--note", "ok\u{202e}txt.exe"],
     )
     .code(0);
     s.on(

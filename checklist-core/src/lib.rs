@@ -69,6 +69,7 @@ pub mod document;
 mod location;
 mod parse;
 pub mod pattern;
+pub mod principal;
 pub mod render;
 pub mod report;
 pub mod slug;
@@ -76,6 +77,7 @@ pub mod spec;
 pub mod state;
 pub mod store;
 pub mod text;
+pub mod trust;
 pub mod typed;
 pub mod value;
 

@@ -42,11 +42,19 @@ pub enum Unmet<'a> {
         /// Why.
         comment: &'a str,
     },
+    /// Signatures are required, and the approval or waiver that resolves the item is
+    /// unsigned or signed by a key that is not (or no longer) trusted.
+    Unverified {
+        /// Who signed, or should have.
+        principal: String,
+        /// Why it does not count.
+        why: String,
+    },
 }
 
 impl Unmet<'_> {
     /// A stable machine name: `pending`, `blocked`, `waiver_expired`, `field_empty`,
-    /// `signoff_missing`, `signoff_voided`, `signoff_rejected`.
+    /// `signoff_missing`, `signoff_voided`, `signoff_rejected`, `unverified`.
     pub fn code(&self) -> &'static str {
         match self {
             Unmet::Pending => "pending",
@@ -56,6 +64,7 @@ impl Unmet<'_> {
             Unmet::SignOffMissing => "signoff_missing",
             Unmet::SignOffVoided { .. } => "signoff_voided",
             Unmet::SignOffRejected { .. } => "signoff_rejected",
+            Unmet::Unverified { .. } => "unverified",
         }
     }
 }
@@ -73,6 +82,9 @@ impl fmt::Display for Unmet<'_> {
             }
             Unmet::SignOffRejected { by, comment } => {
                 write!(f, "sign-off rejected by {by}: {comment}")
+            }
+            Unmet::Unverified { principal, why } => {
+                write!(f, "unverified signature of {principal}: {why}")
             }
         }
     }
@@ -223,7 +235,19 @@ impl State {
     /// Why one item is unmet on `today`, or `None` when it is resolved.
     pub fn unmet_reason(&self, index: ItemIndex, today: NaiveDate) -> Option<Unmet<'_>> {
         match self.resolution(index, start_of(today)) {
-            Resolution::Resolved(_) => None,
+            Resolution::Resolved(_) => self.unverified(index).map(|check| match check {
+                crate::trust::SignatureCheck::Unverified { principal, why, .. } => {
+                    Unmet::Unverified { principal, why }
+                }
+                _ => Unmet::Unverified {
+                    principal: self.standing_event(index).map_or_else(String::new, |e| {
+                        crate::trust::signer_of(&e.payload, &e.actor)
+                            .unwrap_or_default()
+                            .to_string()
+                    }),
+                    why: "it is not signed, and the checklist requires signatures".into(),
+                },
+            }),
             Resolution::WaiverExpired(expired) => Some(Unmet::WaiverExpired { expired }),
             Resolution::Open => Some(match self.item(index) {
                 ItemState::Blocked { reason, .. } => Unmet::Blocked { reason },

@@ -356,6 +356,14 @@ impl<C: Checklist> TypedState<C> {
         })
     }
 
+    /// Signs and verifies against `allowed` from now on (see
+    /// [`State::set_allowed_signers`]): `C`'s spec is built into the program, its
+    /// allowed-signers file is the embedder's to read. Call it after
+    /// [`TypedState::load`], or first thing in a [`TypedState::update`].
+    pub fn set_allowed_signers(&mut self, allowed: crate::trust::AllowedSigners) {
+        self.state.set_allowed_signers(allowed);
+    }
+
     /// Uses `clock` from now on.
     #[must_use]
     pub fn with_clock(self, clock: std::sync::Arc<dyn crate::clock::Clock>) -> Self {
@@ -512,6 +520,59 @@ impl<C: Checklist> TypedState<C> {
         reason: Option<&str>,
     ) -> Result<Change, TransitionError> {
         self.state.revoke(signoff.index, actor, reason)
+    }
+
+    /// Sign-off: → approved, signed by `signer` (see [`State::apply_signed`]).
+    pub fn approve_signed(
+        &mut self,
+        signoff: SignOff<C>,
+        actor: &Actor,
+        comment: Option<&str>,
+        signer: &dyn crate::trust::Signer,
+    ) -> Result<Change, TransitionError> {
+        self.state
+            .apply_signed(signoff.index, actor, Request::Approve { comment }, signer)
+    }
+
+    /// Sign-off: → rejected, signed by `signer`.
+    pub fn reject_signed(
+        &mut self,
+        signoff: SignOff<C>,
+        actor: &Actor,
+        comment: &str,
+        signer: &dyn crate::trust::Signer,
+    ) -> Result<Change, TransitionError> {
+        self.state
+            .apply_signed(signoff.index, actor, Request::Reject { comment }, signer)
+    }
+
+    /// Sign-off: approved or rejected → unsigned, signed by `signer`.
+    pub fn revoke_signed(
+        &mut self,
+        signoff: SignOff<C>,
+        actor: &Actor,
+        reason: Option<&str>,
+        signer: &dyn crate::trust::Signer,
+    ) -> Result<Change, TransitionError> {
+        self.state
+            .apply_signed(signoff.index, actor, Request::Revoke { reason }, signer)
+    }
+
+    /// Task: → not applicable under a waiver, signed by its approver's `signer`.
+    pub fn waive_signed(
+        &mut self,
+        task: Task<C>,
+        actor: &Actor,
+        reason: &str,
+        approver: &str,
+        expires: Option<NaiveDate>,
+        signer: &dyn crate::trust::Signer,
+    ) -> Result<Change, TransitionError> {
+        let request = Request::Skip {
+            reason: Some(reason),
+            waiver: Some(crate::WaiverRequest { approver, expires }),
+        };
+        self.state.apply_signed(task.index, actor, request, signer)
     }
 
     /// Evaluates a gate of `C`.

@@ -83,6 +83,42 @@ impl PrivateKeySigner {
         Self::load(text, Some(passphrase), "the private key")
     }
 
+    /// An Ed25519 key made from a 32-byte secret seed (the key is the seed: keep it as
+    /// secret as a key file). For tests and for tools that derive or provision keys;
+    /// `comment` is what `ssh-keygen` shows after the public key.
+    ///
+    /// ```
+    /// use checklist_sshsig::{PrivateKeySigner, Signer, NAMESPACE};
+    /// let signer = PrivateKeySigner::ed25519_from_seed(&[7; 32], "ana@example.com");
+    /// let again = PrivateKeySigner::from_openssh(&signer.to_openssh())?;
+    /// assert_eq!(again.public_key(), signer.public_key());
+    /// let sig = signer.sign(NAMESPACE, b"hello")?;
+    /// sig.verify(signer.public_key(), NAMESPACE, b"hello")?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn ed25519_from_seed(seed: &[u8; 32], comment: &str) -> Self {
+        let pair = ssh_key::private::Ed25519Keypair::from_seed(seed);
+        let mut key = ssh_key::PrivateKey::from(pair);
+        key.set_comment(comment);
+        let public = PublicKey::from_inner(key.public_key().clone())
+            .expect("an Ed25519 public key always encodes");
+        Self {
+            key,
+            public,
+            hash: HashAlgorithm::default(),
+            origin: "the Ed25519 key from a seed".to_owned(),
+        }
+    }
+
+    /// The key as an unencrypted OpenSSH private key file (`-----BEGIN OPENSSH PRIVATE
+    /// KEY-----`), as `ssh-keygen` writes it. Write it with owner-only permissions.
+    pub fn to_openssh(&self) -> String {
+        self.key
+            .to_openssh(ssh_key::LineEnding::LF)
+            .map(|text| text.as_str().to_owned())
+            .unwrap_or_default()
+    }
+
     /// Signs with `hash` instead of OpenSSH's default, SHA-512.
     pub fn with_hash(mut self, hash: HashAlgorithm) -> Self {
         self.hash = hash;

@@ -5,10 +5,11 @@
 use checklist_core::{Action, Actor, Event, Refusal, Request, Store, TransitionError, UpdateError};
 
 use super::select::{self, Selected};
-use crate::cli::Change;
+use crate::cli::{Change, Signing};
 use crate::describe;
 use crate::load;
 use crate::outcome::{Outcome, Result};
+use crate::sign;
 use crate::term::{Paint, Term, eprint, print};
 
 /// What one successful update did.
@@ -29,6 +30,27 @@ enum Stop {
 
 /// Applies `request` as `actor` to every item `change.ids` names.
 pub fn run(change: &Change, actor: Actor, request: Request<'_>, term: &Term) -> Result {
+    run_with(change, actor, request, None, term)
+}
+
+/// [`run`] for a change that is signed: with the key `--key` names, or ssh-agent.
+pub fn run_signed(
+    change: &Change,
+    actor: Actor,
+    request: Request<'_>,
+    signing: &Signing,
+    term: &Term,
+) -> Result {
+    run_with(change, actor, request, Some(signing), term)
+}
+
+fn run_with(
+    change: &Change,
+    actor: Actor,
+    request: Request<'_>,
+    signing: Option<&Signing>,
+    term: &Term,
+) -> Result {
     let target = &change.target;
     let action = request.action();
     // Opening first reports a migration and refuses a broken state file (exit 2) before
@@ -40,6 +62,17 @@ pub fn run(change: &Change, actor: Actor, request: Request<'_>, term: &Term) -> 
         ..
     } = load::open(target, term)?;
     let items: Vec<Selected> = select::items(&spec, &change.ids, action)?;
+    // Who signs: the actor, or a waiver's approver.
+    let principal = match &request {
+        Request::Skip {
+            waiver: Some(w), ..
+        } => w.approver,
+        _ => actor.name(),
+    };
+    let signer = match signing {
+        Some(signing) => sign::signer(signing.key.as_deref(), &spec, principal)?,
+        None => None,
+    };
 
     let result = store.update(&spec, |state| {
         let start = state.events().len();
@@ -54,7 +87,11 @@ pub fn run(change: &Change, actor: Actor, request: Request<'_>, term: &Term) -> 
             }
             // A refused change leaves the state as it was, so the others are still
             // checked and every refusal is reported; any refusal writes nothing.
-            if let Err(e) = state.apply(s.index, &actor, request.clone()) {
+            let applied = match &signer {
+                Some(signer) => state.apply_signed(s.index, &actor, request.clone(), &**signer),
+                None => state.apply(s.index, &actor, request.clone()),
+            };
+            if let Err(e) = applied {
                 refused.push(e);
             }
         }
@@ -90,7 +127,9 @@ pub fn run(change: &Change, actor: Actor, request: Request<'_>, term: &Term) -> 
             let paint = &term.err;
             let mut err = String::new();
             for e in &refused {
-                err.push_str(&paint.error(&describe::one_line(&e.to_string()), Some(&help(e))));
+                err.push_str(
+                    &paint.error(&describe::one_line(&e.to_string()), Some(&help(e, &spec))),
+                );
             }
             // Asked after the refused update, so a file another writer created
             // meanwhile is not reported as missing.
@@ -163,7 +202,7 @@ fn plural(n: usize) -> &'static str {
 
 /// What to do about a refusal, in the command line's words: the library's help, with the
 /// flag or command that does it.
-fn help(e: &TransitionError) -> String {
+fn help(e: &TransitionError, spec: &checklist_core::Spec) -> String {
     match &e.refusal {
         Refusal::ReasonRequired => match e.action {
             Action::Reject => "give a reason (`--comment TEXT`)".into(),
@@ -175,6 +214,28 @@ fn help(e: &TransitionError) -> String {
         Refusal::GateUnmet { gate, .. } => {
             format!("resolve the open items first (`checklist gate FILE {gate}` lists them)")
         }
+        Refusal::SignatureRequired { principal } => format!(
+            "sign it: `--key ~/.ssh/id_ed25519` with a key that {} lists for `{principal}`, \
+             or with that key in ssh-agent (SSH_AUTH_SOCK)",
+            signers_file(spec)
+        ),
+        Refusal::SignatureNotAllowed { principal, .. } => format!(
+            "pass `--key` a key that {} lists for `{principal}` (valid now, in the namespace \
+             `checklist`), or ask whoever keeps that file to add yours",
+            signers_file(spec)
+        ),
+        Refusal::RoleNotBound { role, .. } => format!(
+            "{}; who holds `{role}` is the checklist's `[roles]` table, whatever `--role` says",
+            e.help()
+        ),
         _ => e.help(),
+    }
+}
+
+/// The allowed-signers file, as the checklist names it.
+fn signers_file(spec: &checklist_core::Spec) -> String {
+    match spec.signature_policy().allowed_signers() {
+        Some(file) => format!("the allowed-signers file `{file}`"),
+        None => "the allowed-signers file".into(),
     }
 }

@@ -1,5 +1,6 @@
 //! `log`: the audit log, one line per event, after the hash chain has verified.
 
+use checklist_core::trust::{self, SignatureCheck};
 use chrono::SecondsFormat;
 
 use crate::cli::Target;
@@ -26,9 +27,36 @@ pub fn run(target: &Target, json: bool, term: &Term) -> Result {
         .max()
         .unwrap_or(0);
     let mut out = String::new();
+    let (mut verified, mut unverified) = (0, 0);
     for e in events {
+        let signed = match state.signature_check(e.seq) {
+            SignatureCheck::Verified {
+                principal,
+                fingerprint,
+            } => {
+                verified += 1;
+                paint.green(&format!(
+                    "  [signed by {} {fingerprint}]",
+                    one_line(&principal)
+                ))
+            }
+            SignatureCheck::Unverified {
+                principal,
+                fingerprint,
+                why,
+            } => {
+                unverified += 1;
+                paint.red(&format!(
+                    "  [UNVERIFIED signature of {} {fingerprint}: {}]",
+                    one_line(&principal),
+                    one_line(&why)
+                ))
+            }
+            _ if trust::signer_of(&e.payload, &e.actor).is_some() => paint.dim("  [unsigned]"),
+            _ => String::new(),
+        };
         out.push_str(&format!(
-            "{}  {}  {}  {}\n",
+            "{}  {}  {}  {}{signed}\n",
             paint.dim(&format!("{:>seq_width$}", format!("#{}", e.seq))),
             paint.dim(&e.at.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
             pad(&one_line(&e.actor), actor_width),
@@ -37,13 +65,26 @@ pub fn run(target: &Target, json: bool, term: &Term) -> Result {
     }
     out.push_str(&match events.last() {
         None => "no events yet\n".to_string(),
-        Some(last) => format!(
-            "{} event{}, revision {}; hash chain verified ({})\n",
-            events.len(),
-            if events.len() == 1 { "" } else { "s" },
-            state.revision(),
-            last.hash
-        ),
+        Some(last) => {
+            let mut line = format!(
+                "{} event{}, revision {}; hash chain verified ({})",
+                events.len(),
+                if events.len() == 1 { "" } else { "s" },
+                state.revision(),
+                last.hash
+            );
+            if verified + unverified > 0 {
+                line.push_str(&format!(
+                    "; {verified} signature{} verified",
+                    if verified == 1 { "" } else { "s" }
+                ));
+            }
+            if unverified > 0 {
+                line.push_str(&paint.red(&format!(", {unverified} UNVERIFIED")));
+            }
+            line.push('\n');
+            line
+        }
     });
     print(&out)?;
     Ok(Outcome::Ok)

@@ -59,6 +59,7 @@ pub fn run(command: Command, term: &Term) -> Result {
             reason,
             approver,
             expires,
+            signing,
         } => {
             let request = Request::Skip {
                 reason: reason.as_deref(),
@@ -66,7 +67,8 @@ pub fn run(command: Command, term: &Term) -> Result {
                     .as_deref()
                     .map(|approver| checklist_core::WaiverRequest { approver, expires }),
             };
-            change::run(&change, Actor::new(change.by.as_str()), request, term)
+            let actor = Actor::new(change.by.as_str());
+            change::run_signed(&change, actor, request, &signing, term)
         }
         Command::Block { change, reason } => {
             let request = Request::Block { reason: &reason };
@@ -105,30 +107,36 @@ pub fn run(command: Command, term: &Term) -> Result {
         Command::Approve {
             change,
             roles,
+            signing,
             comment,
         } => {
             let request = Request::Approve {
                 comment: comment.as_deref(),
             };
-            change::run(&change, signer(&change.by, &roles.roles), request, term)
+            let actor = signer(&change.by, &roles.roles);
+            change::run_signed(&change, actor, request, &signing, term)
         }
         Command::Reject {
             change,
             roles,
+            signing,
             comment,
         } => {
             let request = Request::Reject { comment: &comment };
-            change::run(&change, signer(&change.by, &roles.roles), request, term)
+            let actor = signer(&change.by, &roles.roles);
+            change::run_signed(&change, actor, request, &signing, term)
         }
         Command::Revoke {
             change,
             roles,
+            signing,
             reason,
         } => {
             let request = Request::Revoke {
                 reason: reason.as_deref(),
             };
-            change::run(&change, signer(&change.by, &roles.roles), request, term)
+            let actor = signer(&change.by, &roles.roles);
+            change::run_signed(&change, actor, request, &signing, term)
         }
     }
 }

@@ -11,7 +11,8 @@ use crate::term::print_data;
 /// This checklist's schema (its ids as properties), or the generic one without a file.
 pub fn run(file: Option<&Path>) -> Result {
     let schema = match file {
-        Some(file) => schema_for_spec(&*load::spec(file)?),
+        // The schema needs no allowed-signers file: only the checklist.
+        Some(file) => schema_for_spec(&load::parsed(file)?.spec),
         None => generic_schema(),
     };
     let text = serde_json::to_string_pretty(&schema).map_err(|e| Fatal::bare(e.to_string()))?;

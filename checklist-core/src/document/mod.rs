@@ -139,6 +139,10 @@ pub struct Migration {
     /// Done tasks the new checklist would not let be done (a required sub-item or an
     /// earlier step was added, or is open): a `reopen` event records each, with why.
     pub reopened: Vec<String>,
+    /// Approved sign-offs the migration voided: what they covered is not what the
+    /// checklist has them cover now (an item added, retyped or reworded, a gate
+    /// widened), so the signer did not see it. A `void` event records each.
+    pub voided: Vec<String>,
 }
 
 impl Migration {
@@ -148,6 +152,7 @@ impl Migration {
             && self.removed.is_empty()
             && self.retyped.is_empty()
             && self.reopened.is_empty()
+            && self.voided.is_empty()
     }
 }
 
@@ -163,11 +168,15 @@ impl fmt::Display for Migration {
         if !self.reopened.is_empty() {
             write!(f, ", {} reopened", self.reopened.len())?;
         }
+        if !self.voided.is_empty() {
+            write!(f, ", {} approvals voided", self.voided.len())?;
+        }
         for (what, ids) in [
             ("added", &self.added),
             ("removed (kept as orphans)", &self.removed),
             ("retyped (old state kept as orphans)", &self.retyped),
             ("reopened (the new checklist's rules)", &self.reopened),
+            ("approval voided (what it covers changed)", &self.voided),
         ] {
             for id in ids {
                 write!(f, "\n  {what}: {id}")?;
@@ -625,6 +634,9 @@ impl State {
             });
         }
         verify_chain(&doc.events)?;
+        crate::trust::verify_log(&spec, &doc.events).map_err(|(seq, problem)| {
+            StateError::from(crate::state::ChainError::Signature { seq, problem })
+        })?;
         if let Some(e) = doc
             .events
             .iter()
@@ -804,7 +816,13 @@ fn migrate(spec: Arc<Spec>, doc: Document, clock: Arc<dyn Clock>) -> (State, Mig
         .filter_map(|id| spec.index_of(id))
         .chain(retyped.iter().copied())
         .collect();
+    let start = state.events().len();
     report.reopened = state.migrate_items(&needs_reset, &changed);
+    report.voided = state.events()[start..]
+        .iter()
+        .filter(|e| e.action() == crate::state::Action::Void)
+        .map(|e| e.item.to_string())
+        .collect();
     (state, report)
 }
 

@@ -100,6 +100,8 @@ pub(crate) fn read(json: &str) -> Result<Document, StateError> {
             from: e.from,
             to: e.to,
             payload,
+            covered: None,
+            signature: None,
             hash: e.hash,
         });
     }

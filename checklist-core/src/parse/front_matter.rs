@@ -92,7 +92,8 @@ pub(crate) struct FrontMatter {
     pub(crate) version: Option<Spanned<Version>>,
     pub(crate) description: Option<String>,
     pub(crate) signoff_gate: Option<Spanned<String>>,
-    pub(crate) roles: Option<Vec<Spanned<String>>>,
+    pub(crate) roles: Option<Roles>,
+    pub(crate) signatures: Option<Spanned<Signatures>>,
     #[serde(default)]
     pub(crate) gates: BTreeMap<Spanned<String>, GateDecl>,
     #[serde(default)]
@@ -134,6 +135,58 @@ impl<'de> Deserialize<'de> for Version {
         }
         d.deserialize_any(Visitor)
     }
+}
+
+/// `roles = ["a", "b"]` names the roles; `[roles]` with `a = ["ana@example.com"]` also
+/// binds each to the principals who hold it.
+#[derive(Debug)]
+pub(crate) enum Roles {
+    Names(Vec<Spanned<String>>),
+    Bound(BTreeMap<Spanned<String>, Vec<Spanned<String>>>),
+}
+
+impl<'de> Deserialize<'de> for Roles {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // By hand rather than `untagged`, which would lose the spans.
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Roles;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of role names, or a table of role = [principals]")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Roles, A::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = seq.next_element::<Spanned<String>>()? {
+                    names.push(name);
+                }
+                Ok(Roles::Names(names))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Roles, A::Error> {
+                let mut table = BTreeMap::new();
+                while let Some(role) = map.next_key::<Spanned<String>>()? {
+                    let principals = map.next_value::<Vec<Spanned<String>>>()?;
+                    table.insert(role, principals);
+                }
+                Ok(Roles::Bound(table))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// `[signatures]`: where the allowed-signers file is, and whether sign-offs must be signed.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Signatures {
+    pub(crate) allowed_signers: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) required: bool,
 }
 
 /// `[gates.NAME]`
@@ -216,6 +269,21 @@ mod tests {
         assert_eq!(float.span(), 10..13);
         assert_eq!(float.into_inner(), Version::Float);
         assert!(parse_toml("version = true\n").is_err());
+    }
+
+    #[test]
+    fn roles_are_a_list_or_a_binding() {
+        let fm = parse_toml("roles = [\"lead\"]\n").ok().unwrap();
+        assert!(matches!(fm.roles, Some(Roles::Names(n)) if n.len() == 1));
+        let fm = parse_toml("[roles]\nlead = [\"ana@example.com\", \"li@example.com\"]\n[signatures]\nallowed_signers = \"a\"\nrequired = true\n")
+            .ok()
+            .unwrap();
+        match fm.roles {
+            Some(Roles::Bound(t)) => assert_eq!(t.values().next().unwrap().len(), 2),
+            other => panic!("{other:?}"),
+        }
+        assert!(fm.signatures.unwrap().get_ref().required);
+        assert!(parse_toml("roles = 3\n").is_err());
     }
 
     #[test]

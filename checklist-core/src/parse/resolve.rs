@@ -19,6 +19,7 @@ use crate::spec::{
     FieldType, ForeignMetadata, Gate, GateIndex, IdIndex, Item, ItemIndex, ItemKind, NoteKind,
     Section, Spec,
 };
+use crate::trust::{RoleBinding, SignaturePolicy};
 
 /// Where the resolver reports to, and how it locates front matter spans.
 struct Resolver<'s> {
@@ -67,6 +68,7 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
     let version = version(&mut r, &fm);
     apply_item_overrides(&mut r, &fm, &mut items, &item_ids);
     let roles = declared_roles(&mut r, &fm, &items);
+    let (bindings, signatures) = bindings_and_signatures(&mut r, &fm);
     let gates = gates(&mut r, &fm, gate_matches, &sections, &items);
     let signoff_gate = signoff_gate(&mut r, &fm, &gates);
     let coverage = Coverage::of(&gates[signoff_gate.get()], &items);
@@ -89,6 +91,9 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
         covered: coverage.covered,
         signoffs: coverage.signoffs,
         roles,
+        bindings,
+        signatures,
+        allowed_signers: None,
         ordered_lists,
         foreign_metadata: foreign,
         digest: std::sync::OnceLock::new(),
@@ -123,7 +128,7 @@ fn front_matter(r: &mut Resolver<'_>) -> (FrontMatter, Option<ForeignMetadata>, 
                         span,
                         format!("front matter: {}", e.message),
                         "front matter keys are `id`, `title`, `version`, `description`, \
-                         `signoff_gate`, `roles`, `[gates.NAME]` and `[items.\"ID\"]`"
+                         `signoff_gate`, `roles`, `[signatures]`, `[gates.NAME]` and `[items.\"ID\"]`"
                             .into(),
                     );
                     FrontMatter::default()
@@ -285,12 +290,15 @@ fn apply_item_overrides(
 
 /// Step 5: the declared roles; when there are any, every sign-off must use one.
 fn declared_roles(r: &mut Resolver<'_>, fm: &FrontMatter, items: &[Item]) -> Vec<String> {
-    let roles: Vec<String> = fm
-        .roles
-        .iter()
-        .flatten()
-        .map(|r| r.get_ref().clone())
-        .collect();
+    let roles: Vec<String> = match &fm.roles {
+        None => vec![],
+        Some(front_matter::Roles::Names(names)) => {
+            names.iter().map(|r| r.get_ref().clone()).collect()
+        }
+        Some(front_matter::Roles::Bound(table)) => {
+            table.keys().map(|r| r.get_ref().clone()).collect()
+        }
+    };
     if roles.is_empty() {
         return roles;
     }
@@ -309,6 +317,51 @@ fn declared_roles(r: &mut Resolver<'_>, fm: &FrontMatter, items: &[Item]) -> Vec
         }
     }
     roles
+}
+
+/// Step 5b: who holds each bound role (principals normalized), and the `[signatures]`
+/// policy.
+fn bindings_and_signatures(
+    r: &mut Resolver<'_>,
+    fm: &FrontMatter,
+) -> (Vec<RoleBinding>, SignaturePolicy) {
+    let mut bindings = Vec::new();
+    if let Some(front_matter::Roles::Bound(table)) = &fm.roles {
+        for (role, listed) in table {
+            let mut principals = Vec::new();
+            for p in listed {
+                match crate::principal::normalize(p.get_ref()) {
+                    Ok(n) => principals.push(n.into_owned()),
+                    Err(e) => r.diag(
+                        Code::InvalidRole,
+                        r.fm_span(p.span()),
+                        format!("role `{}`: {e}", role.get_ref()),
+                        e.help().into(),
+                    ),
+                }
+            }
+            bindings.push(RoleBinding::new(role.get_ref().clone(), principals));
+        }
+    }
+    let Some(sig) = &fm.signatures else {
+        return (bindings, SignaturePolicy::default());
+    };
+    let policy = SignaturePolicy::new(
+        sig.get_ref()
+            .allowed_signers
+            .as_ref()
+            .map(|p| p.get_ref().clone()),
+        sig.get_ref().required,
+    );
+    if policy.required() && policy.allowed_signers().is_none() {
+        r.diag(
+            Code::InvalidFrontMatter,
+            r.fm_span(sig.span()),
+            "`[signatures]` requires signatures but names no allowed-signers file".into(),
+            "add `allowed_signers = \".checklist/allowed_signers\"` (a path relative to the checklist, in git's allowed-signers format)".into(),
+        );
+    }
+    (bindings, policy)
 }
 
 /// Step 6: the gates, `complete` first, then the declared ones in name order, with what

@@ -495,6 +495,13 @@ pub struct Spec {
     pub(crate) covered: Vec<bool>,
     pub(crate) signoffs: Vec<ItemIndex>,
     pub(crate) roles: Vec<String>,
+    /// `[roles]` as a table: who holds each bound role.
+    pub(crate) bindings: Vec<crate::trust::RoleBinding>,
+    /// `[signatures]`.
+    pub(crate) signatures: crate::trust::SignaturePolicy,
+    /// The allowed-signers file, when the embedder read it (see
+    /// [`Spec::with_allowed_signers`]).
+    pub(crate) allowed_signers: Option<std::sync::Arc<checklist_sshsig::AllowedSigners>>,
     pub(crate) ordered_lists: Vec<Vec<ItemIndex>>,
     pub(crate) foreign_metadata: Option<ForeignMetadata>,
     /// Computed on first use: parsing for `lint`, `ids` or `render` never needs it, and

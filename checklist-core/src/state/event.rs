@@ -397,7 +397,13 @@ impl Payload {
                         if approver.is_empty() {
                             return Err(Refusal::WaiverRequired);
                         }
-                        if approver == actor.name().trim() {
+                        let approver = &*crate::principal::normalize(approver).map_err(|e| {
+                            Refusal::InvalidPrincipal {
+                                problem: format!("the waiver's approver: {e}"),
+                                help: e.help(),
+                            }
+                        })?;
+                        if crate::principal::same_person(approver, actor.name()) {
                             return Err(Refusal::SelfApprovedWaiver {
                                 actor: actor.name().to_string(),
                             });
@@ -485,6 +491,12 @@ pub struct Event {
     pub to: Status,
     /// What was done, with what it records.
     pub payload: Payload,
+    /// For an approval: the digest of what it covered (the covered items' ids, kinds
+    /// and texts; see [`crate::trust::coverage_digest`]). A checklist edit that changes
+    /// it voids the approval.
+    pub covered: Option<EventHash>,
+    /// The SSH signature of a signed event (see [`crate::trust`]).
+    pub signature: Option<Arc<crate::trust::EventSignature>>,
     /// SHA-256 of the previous hash and this event's fields.
     pub hash: EventHash,
 }
@@ -514,6 +526,8 @@ impl Event {
                 cause,
                 reason,
             },
+            covered: None,
+            signature: None,
         }
     }
 
@@ -527,6 +541,8 @@ impl Event {
             payload: Payload::Reset {
                 reason: "the checklist changed this item's kind or type".into(),
             },
+            covered: None,
+            signature: None,
         }
     }
 
@@ -603,8 +619,35 @@ impl Event {
     /// extensions keep format 1, and the format byte keeps the two apart.
     #[inline]
     fn encode(&self, previous: &[u8; 32], out: &mut impl Sink) {
+        self.encode_except(previous, out, None);
+    }
+
+    /// The message a signed event's signature covers (see [`crate::trust`]): the text
+    /// `checklist signed event v1\n`, the checklist id and the spec digest the signer
+    /// saw (each varint-length-prefixed), then this event's hash input after `previous`
+    /// without its signature: the previous event's hash, seq, revision, time, actor,
+    /// item, action, statuses, the payload's row (comment or reason, role, waiver
+    /// approver and expiry) and every extension but the signature (what an approval
+    /// covered).
+    pub fn signed_message(
+        &self,
+        checklist: &str,
+        spec_digest: &str,
+        previous: &EventHash,
+    ) -> Vec<u8> {
+        let mut out = Vec::with_capacity(256);
+        out.bytes(b"checklist signed event v1\n");
+        out.prefixed(checklist.as_bytes());
+        out.prefixed(spec_digest.as_bytes());
+        self.encode_except(&previous.0, &mut out, Some(SIGNATURE_TAG));
+        out
+    }
+
+    /// [`Event::encode`] without the extension tagged `left_out`.
+    #[inline]
+    fn encode_except(&self, previous: &[u8; 32], out: &mut impl Sink, left_out: Option<u8>) {
         let mut extended = false;
-        self.extensions(&mut |_, _| extended = true);
+        self.extensions(&mut |tag, _| extended |= Some(tag) != left_out);
         out.bytes(&[
             if extended {
                 ENCODING_EXTENDED
@@ -647,8 +690,10 @@ impl Event {
         }
         if extended {
             self.extensions(&mut |tag, bytes| {
-                out.bytes(&[tag]);
-                out.prefixed(bytes);
+                if Some(tag) != left_out {
+                    out.bytes(&[tag]);
+                    out.prefixed(bytes);
+                }
             });
         }
     }
@@ -659,10 +704,17 @@ impl Event {
     ///
     /// | tag | what |
     /// |---|---|
-    /// | 1 | reserved: what an approval covered |
-    /// | 2 | reserved: the signature of a signed event |
+    /// | 1 | what an approval covered: the 32 bytes of [`Event::covered`] |
+    /// | 2 | the signature of a signed event: the signed spec digest, varint-length-prefixed, then the SSHSIG blob |
     /// | 3 | reserved: the evidence of a check's run |
-    fn extensions(&self, _each: &mut dyn FnMut(u8, &[u8])) {}
+    fn extensions(&self, each: &mut dyn FnMut(u8, &[u8])) {
+        if let Some(covered) = &self.covered {
+            each(1, &covered.0);
+        }
+        if let Some(signature) = &self.signature {
+            each(SIGNATURE_TAG, &signature.encoded());
+        }
+    }
 
     /// This event's digest after `previous`, if its stored `hash` is that digest. `buf`
     /// is scratch space, reused across a whole log.
@@ -687,7 +739,12 @@ pub(crate) struct Draft {
     pub(crate) from: Status,
     pub(crate) to: Status,
     pub(crate) payload: Payload,
+    pub(crate) covered: Option<EventHash>,
+    pub(crate) signature: Option<Arc<crate::trust::EventSignature>>,
 }
+
+/// The extension tag of a signed event's signature (see [`Event::extensions`]).
+const SIGNATURE_TAG: u8 = 2;
 
 /// The version of [`Event::encode`]'s format, hashed first.
 const ENCODING: u8 = 1;
@@ -815,6 +872,7 @@ impl Sink for Stack {
 pub(crate) fn payload_fields(action: Action) -> &'static [Field] {
     const REASON: Field = field("reason", Ty::Text, true);
     const ROLE: Field = field("role", Ty::Text, true);
+    const SIGNATURE: Field = field("signature", Ty::Signature, false);
     match action {
         Action::Complete => {
             const {
@@ -829,15 +887,25 @@ pub(crate) fn payload_fields(action: Action) -> &'static [Field] {
                 &[
                     field("reason", Ty::Text, false),
                     field("waiver", Ty::Waiver, false),
+                    SIGNATURE,
                 ]
             }
         }
         Action::Block | Action::Reopen | Action::Reset => &[REASON],
         Action::Unblock | Action::Clear => &[],
         Action::Fill => const { &[field("value", Ty::Text, true)] },
-        Action::Approve => const { &[ROLE, field("comment", Ty::Text, false)] },
-        Action::Reject => const { &[ROLE, field("comment", Ty::Text, true)] },
-        Action::Revoke => const { &[field("reason", Ty::Text, false)] },
+        Action::Approve => {
+            const {
+                &[
+                    ROLE,
+                    field("comment", Ty::Text, false),
+                    field("covered", Ty::Hash, false),
+                    SIGNATURE,
+                ]
+            }
+        }
+        Action::Reject => const { &[ROLE, field("comment", Ty::Text, true), SIGNATURE] },
+        Action::Revoke => const { &[field("reason", Ty::Text, false), SIGNATURE] },
         Action::Void => {
             const {
                 &[
@@ -896,6 +964,8 @@ impl Serialize for Event {
             }
             Payload::Rename { from } => m.serialize_entry("renamed_from", &**from)?,
         }
+        shape::put(&mut m, "covered", self.covered.as_ref())?;
+        shape::put(&mut m, "signature", self.signature.as_deref())?;
         m.serialize_entry("hash", &self.hash)?;
         m.end()
     }
@@ -936,6 +1006,11 @@ struct RawEvent<'a> {
     cause: Option<u64>,
     #[serde(borrow, default)]
     renamed_from: Option<Cow<'a, str>>,
+    #[serde(default)]
+    covered: Option<EventHash>,
+    /// Read as it is, and as a signature only once the action is known to have one.
+    #[serde(default)]
+    signature: Option<serde_json::Value>,
     hash: EventHash,
 }
 
@@ -954,6 +1029,8 @@ impl<'de> Deserialize<'de> for Event {
             ("because", raw.because.is_some()),
             ("cause", raw.cause.is_some()),
             ("renamed_from", raw.renamed_from.is_some()),
+            ("covered", raw.covered.is_some()),
+            ("signature", raw.signature.is_some()),
         ];
         shape::check(
             &format!("a `{action}` event"),
@@ -1007,6 +1084,13 @@ impl<'de> Deserialize<'de> for Event {
                 from: need(&raw.renamed_from),
             },
         };
+        let signature = match raw.signature {
+            None => None,
+            Some(value) => Some(Arc::new(
+                crate::trust::EventSignature::deserialize(value)
+                    .map_err(|e| serde::de::Error::custom(format!("`signature`: {e}")))?,
+            )),
+        };
         Ok(Event {
             seq: raw.seq,
             revision: raw.revision,
@@ -1016,6 +1100,8 @@ impl<'de> Deserialize<'de> for Event {
             from: raw.from,
             to: raw.to,
             payload,
+            covered: raw.covered,
+            signature,
             hash: raw.hash,
         })
     }
@@ -1132,6 +1218,14 @@ pub enum ChainError {
         /// The event's `seq`.
         seq: u64,
     },
+    /// A signed event's signature does not match it (see [`crate::trust`]).
+    #[error("event #{seq}: {problem}")]
+    Signature {
+        /// The event's `seq`.
+        seq: u64,
+        /// What does not match.
+        problem: String,
+    },
 }
 
 /// Verifies the hash chain and ordering of a whole log; names the first bad event.
@@ -1202,6 +1296,8 @@ mod tests {
             from: Status::Pending,
             to: Status::Done,
             payload,
+            covered: None,
+            signature: None,
             hash: EventHash::GENESIS,
         }
     }

@@ -16,13 +16,20 @@ impl State {
         index: ItemIndex,
         actor: &Actor,
     ) -> Result<(), Refusal> {
+        crate::principal::normalize(actor.name()).map_err(|e| Refusal::InvalidPrincipal {
+            problem: e.to_string(),
+            help: e.help(),
+        })?;
+        crate::trust::check_claims(&self.spec, actor)?;
         match (check, self.spec.item(index).role()) {
-            (ActorCheck::HoldsRole, Some(role)) if !actor.has_role(role) => {
-                Err(Refusal::MissingRole {
+            (ActorCheck::HoldsRole, Some(role)) => match self.spec.role_binding(role) {
+                Some(binding) => crate::trust::check_holds(binding, actor),
+                None if !actor.has_role(role) => Err(Refusal::MissingRole {
                     actor: actor.name().to_string(),
                     role: role.to_string(),
-                })
-            }
+                }),
+                None => Ok(()),
+            },
             _ => Ok(()),
         }
     }

@@ -188,6 +188,8 @@ impl State {
     pub fn replay(spec: impl IntoSpec, events: Vec<Event>) -> Result<Self, ChainError> {
         verify_chain(&events)?;
         let spec = spec.into_spec();
+        crate::trust::verify_log(&spec, &events)
+            .map_err(|(seq, problem)| ChainError::Signature { seq, problem })?;
         let indices = event_indices(&spec, &events);
         Ok(State::fold_verified(spec, events, &indices))
     }
@@ -243,6 +245,13 @@ impl State {
     pub fn spec(&self) -> &Arc<Spec> {
         &self.spec
     }
+
+    /// Puts `spec`, a copy of this state's own (the same items, only its allowed-signers
+    /// file differs), in its place.
+    pub(crate) fn replace_spec(&mut self, spec: Arc<Spec>) {
+        debug_assert_eq!(spec.items().len(), self.spec.items().len());
+        self.spec = spec;
+    }
     /// One item's state, by index.
     ///
     /// # Panics
@@ -297,26 +306,76 @@ impl State {
 
     /// Applies a change to one item; see [`Request`] for what each does. Refused changes
     /// return the reason and leave the state exactly as it was.
+    ///
+    /// When the checklist requires signatures, approve, reject, revoke and waivers are
+    /// refused here: sign them with [`State::apply_signed`].
     pub fn apply(
         &mut self,
         index: ItemIndex,
         actor: &Actor,
         request: Request<'_>,
     ) -> Result<Change, TransitionError> {
+        self.apply_with(index, actor, request, None)
+    }
+
+    /// [`State::apply`], signing the event with `signer` when it is one that is signed.
+    pub(crate) fn apply_with(
+        &mut self,
+        index: ItemIndex,
+        actor: &Actor,
+        request: Request<'_>,
+        signer: Option<&dyn crate::trust::Signer>,
+    ) -> Result<Change, TransitionError> {
         let now = self.clock.now();
-        let draft = self.check(index, actor, &request, now)?;
+        let mut draft = self.check(index, actor, &request, now)?;
+        let refuse = |refusal| TransitionError {
+            item: self.spec.item(index).id().to_string(),
+            status: self.items[index.get()].status(),
+            action: request.action(),
+            refusal,
+        };
         // Timestamps never go backwards in the log, even if the clock does, and stay
         // within what RFC 3339 (the document's time format) can write.
         let at = self.next_time(now);
         if at > LATEST {
-            return Err(TransitionError {
-                item: self.spec.item(index).id().to_string(),
-                status: self.items[index.get()].status(),
-                action: request.action(),
-                refusal: Refusal::TimeOutOfRange { at },
-            });
+            return Err(refuse(Refusal::TimeOutOfRange { at }));
+        }
+        if let Some(principal) = crate::trust::signer_of(&draft.payload, &draft.actor) {
+            match signer {
+                Some(signer) => {
+                    let event = self.provisional(&draft, at);
+                    let signature = self
+                        .sign_draft(&event, principal, signer)
+                        .map_err(&refuse)?;
+                    draft.signature = Some(Arc::new(signature));
+                }
+                None if self.spec.signatures_required() => {
+                    return Err(refuse(Refusal::SignatureRequired {
+                        principal: principal.to_string(),
+                    }));
+                }
+                None => {}
+            }
         }
         Ok(self.commit(index, draft, at))
+    }
+
+    /// The event `draft` becomes when it is appended next at `at` (its hash not yet
+    /// computed): what a signature covers.
+    fn provisional(&self, draft: &Draft, at: DateTime<Utc>) -> Event {
+        Event {
+            seq: self.events.len() as u64 + 1,
+            revision: self.revision + 1,
+            at,
+            actor: draft.actor.clone(),
+            item: draft.item.clone(),
+            from: draft.from,
+            to: draft.to,
+            payload: draft.payload.clone(),
+            covered: draft.covered,
+            signature: None,
+            hash: EventHash::GENESIS,
+        }
     }
 
     /// The time the next event gets: the clock's, or the last event's if that is later.
@@ -523,6 +582,8 @@ impl State {
             from,
             to: from,
             payload: Payload::Rename { from: old.into() },
+            covered: None,
+            signature: None,
             hash: EventHash::GENESIS,
         };
         // The state the old history folds to, exactly as a replay will fold it: the last
@@ -545,6 +606,8 @@ impl State {
             from,
             to: rename.to,
             payload: rename.payload,
+            covered: None,
+            signature: None,
         };
         self.push(new, draft, revision, at);
         self.set_item(new, folded);
@@ -599,6 +662,12 @@ impl State {
         self.check_actor(rule.actor, index, actor).map_err(refuse)?;
         let payload =
             Payload::from_request(request, item, actor, now.date_naive()).map_err(refuse)?;
+        if let Payload::Skip {
+            waiver: Some(w), ..
+        } = &payload
+        {
+            crate::trust::check_approver(&self.spec, &w.approver).map_err(refuse)?;
+        }
         for &guard in rule.guards {
             self.check_guard(guard, index, now).map_err(refuse)?;
         }
@@ -608,12 +677,16 @@ impl State {
             // Library-written actions only; their drafts set `to` themselves.
             Leads::Carried => from,
         };
+        let covered = matches!(payload, Payload::Approve { .. })
+            .then(|| crate::trust::coverage_digest(&self.spec));
         Ok(Draft {
             actor: actor.shared_name().clone(),
             item: item.shared_id().clone(),
             from,
             to,
             payload,
+            covered,
+            signature: None,
         })
     }
 
@@ -677,6 +750,8 @@ impl State {
             from: draft.from,
             to: draft.to,
             payload: draft.payload,
+            covered: draft.covered,
+            signature: draft.signature,
             hash: EventHash::GENESIS,
         });
         let Some(event) = self.events.last_mut() else {
@@ -727,6 +802,20 @@ impl State {
         if let Some(i) = voids {
             self.void_covering(i, event::LIBRARY_ACTOR.into(), None, revision, at);
         }
+        // What the approvals still standing covered, against what they cover now: a
+        // gate widened, or an item reworded under a pinned id.
+        for s in self.approvals_outdated() {
+            let signoff = self.spec.item(s).shared_id().clone();
+            let draft = Event::void(
+                event::LIBRARY_ACTOR.into(),
+                signoff.clone(),
+                signoff,
+                None,
+                "the checklist changed what this approval covers (items added to or removed from its gate, or their text or kind changed): the signer did not see it"
+                    .into(),
+            );
+            self.push(s, draft, revision, at);
+        }
         let reopened = self.restore_invariants(revision, at);
         if self.events.len() > start {
             self.revision = revision;
@@ -754,6 +843,8 @@ impl State {
                 payload: Payload::Reopen {
                     reason: reason.into(),
                 },
+                covered: None,
+                signature: None,
             };
             let seq = self.events.len() as u64 + 1;
             self.push(index, draft, revision, at);

@@ -22,6 +22,10 @@ pub(crate) enum Ty {
     Voided,
     /// An event's `seq`.
     Seq,
+    /// A `sha256:` digest.
+    Hash,
+    /// An [`EventSignature`](crate::trust::EventSignature).
+    Signature,
 }
 
 /// One field of an object.
@@ -115,6 +119,10 @@ pub(crate) fn object_schema(
             }),
             Ty::Waiver => generator.subschema_for::<super::Waiver>().to_value(),
             Ty::Voided => generator.subschema_for::<super::Voided>().to_value(),
+            Ty::Hash => json!({ "type": "string", "pattern": "^sha256:[0-9a-f]{64}$" }),
+            Ty::Signature => generator
+                .subschema_for::<crate::trust::EventSignature>()
+                .to_value(),
         };
         let mut schema = schema;
         if let (Some(doc), Some(object)) = (describe(f.name), schema.as_object_mut()) {
@@ -160,6 +168,12 @@ fn describe(name: &str) -> Option<&'static str> {
         "comment" => "The signer's comment (required when refusing).",
         "because" => "The covered item whose change voided the approval.",
         "cause" => "The event that made that change; absent when the checklist itself changed.",
+        "covered" => {
+            "What the approval covered: a digest of the covered items' ids, kinds and texts. A checklist edit that changes it voids the approval."
+        }
+        "signature" => {
+            "The SSH signature of the principal who signed: the signer for a sign-off, the approver for a waiver."
+        }
         "renamed_from" => {
             "The id the item had: the events recorded under it before this one are its history."
         }

@@ -20,10 +20,17 @@ pub struct Actor {
 }
 
 impl Actor {
-    /// An actor with no roles.
+    /// An actor with no roles. The name is recorded normalized (see
+    /// [`crate::principal`]); a name that is not a principal (empty, or with invisible
+    /// characters) is refused by every transition.
     pub fn new(name: impl Into<Arc<str>>) -> Self {
+        let name: Arc<str> = name.into();
+        let name = match crate::principal::normalize_or_keep(&name) {
+            std::borrow::Cow::Borrowed(same) if same.len() == name.len() => name,
+            other => Arc::from(other.as_ref()),
+        };
         Actor {
-            name: name.into(),
+            name,
             roles: vec![],
         }
     }
@@ -249,6 +256,60 @@ pub enum Refusal {
     /// A value that does not fit the field.
     #[error("{0}")]
     InvalidValue(InvalidValue),
+    /// The actor's name is not a principal.
+    #[error("{problem}")]
+    InvalidPrincipal {
+        /// What is wrong with it.
+        problem: String,
+        /// What to do.
+        help: &'static str,
+    },
+    /// The role is bound to principals, and the actor is not one of them.
+    #[error("`{actor}` does not hold the role `{role}`: the checklist binds it to {}", list(.principals))]
+    RoleNotBound {
+        /// The actor.
+        actor: String,
+        /// The role.
+        role: String,
+        /// Who holds it.
+        principals: Vec<String>,
+    },
+    /// The checklist binds roles, and the waiver's approver is in none of them.
+    #[error("the waiver's approver `{approver}` holds no role of the checklist; who may approve: {}", list(.principals))]
+    ApproverNotBound {
+        /// The approver.
+        approver: String,
+        /// Every principal a binding lists.
+        principals: Vec<String>,
+    },
+    /// The checklist requires this event to be signed, and no signer was given.
+    #[error("the checklist requires it to be signed by `{principal}`")]
+    SignatureRequired {
+        /// Who must sign: the actor, or a waiver's approver.
+        principal: String,
+    },
+    /// The signer failed, or gave a signature that does not verify.
+    #[error("signing failed: {problem}")]
+    SigningFailed {
+        /// What went wrong.
+        problem: String,
+    },
+    /// The signing key is not trusted for the principal.
+    #[error("the signature by key {fingerprint} is not trusted for `{principal}`: {problem}")]
+    SignatureNotAllowed {
+        /// Who signs.
+        principal: String,
+        /// The key that signed.
+        fingerprint: String,
+        /// What the allowed-signers file says.
+        problem: String,
+    },
+    /// A signature was made, but no allowed-signers file was given to trust it.
+    #[error("no allowed-signers file was read{}", .file.as_ref().map(|f| format!(" (the checklist names `{f}`)")).unwrap_or_default())]
+    NoAllowedSigners {
+        /// The file the checklist names.
+        file: Option<String>,
+    },
     /// The event would be dated after 9999-12-31T23:59:59Z, which the document cannot
     /// write (the clock, or an event before it, is that far ahead).
     #[error("the event would be dated {at}, after the last time a state file can hold")]
@@ -325,6 +386,24 @@ impl TransitionError {
                 format!("resolve the open items of the gate `{gate}` first")
             }
             Refusal::InvalidValue(_) => "give a value of the field's type".into(),
+            Refusal::InvalidPrincipal { help, .. } => (*help).into(),
+            Refusal::RoleNotBound { principals, role, .. } => match principals.as_slice() {
+                [] => format!("the checklist binds `{role}` to no one: list who holds it under `[roles]`"),
+                _ => format!("ask {} to do it, or add the actor to `{role}` under `[roles]` in the checklist", list(principals)),
+            },
+            Refusal::ApproverNotBound { .. } => {
+                "name as approver someone the checklist binds to a role under `[roles]`".into()
+            }
+            Refusal::SignatureRequired { principal } => format!(
+                "sign it with a key that the allowed-signers file lists for `{principal}`"
+            ),
+            Refusal::SigningFailed { .. } => "check the key: its file, its passphrase, or the agent holding it".into(),
+            Refusal::SignatureNotAllowed { principal, .. } => format!(
+                "sign with a key the allowed-signers file lists for `{principal}` (and valid now, in the namespace `checklist`), or ask whoever keeps that file to add the key"
+            ),
+            Refusal::NoAllowedSigners { .. } => {
+                "read the allowed-signers file and give it with the checklist (`Spec::with_allowed_signers`)".into()
+            }
             Refusal::TimeOutOfRange { .. } => {
                 "check the clock: the system's, or the times in the log (an event dated in the far future pins every later one)".into()
             }
