@@ -63,6 +63,7 @@
 /// Re-exported so that date fields can be filled without a direct dependency.
 pub use chrono;
 
+pub mod check;
 pub mod clock;
 pub mod diagnostic;
 pub mod document;
@@ -91,9 +92,9 @@ pub use spec::{
     SectionIndex, Spec, Step, Summary,
 };
 pub use state::{
-    Action, Actor, ChainError, Change, Event, EventHash, IntoSpec, ItemState, Kind, Origin,
-    Payload, Refusal, RenameError, Request, Resolution, State, Status, TransitionError, Voided,
-    Waiver, WaiverRequest, verify_chain,
+    Action, Actor, ChainError, Change, Event, EventHash, Evidence, IntoSpec, ItemState, Kind,
+    Origin, Outcome, Payload, Refusal, RenameError, Request, Resolution, State, Status,
+    TransitionError, Voided, Waiver, WaiverRequest, verify_chain,
 };
 pub use store::{FileStore, MemoryStore, Store, StoreError, UpdateError};
 pub use value::{InvalidValue, Value};

@@ -8,7 +8,7 @@ use serde::ser::SerializeStruct;
 
 use crate::spec::{GateIndex, ItemIndex, SectionIndex};
 use crate::state::rules::Column;
-use crate::state::{ItemState, Resolution, Settled, State, start_of};
+use crate::state::{ItemState, Outcome, Resolution, Settled, Stale, State, start_of};
 
 /// Why an item keeps a gate from passing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,11 +42,23 @@ pub enum Unmet<'a> {
         /// Why.
         comment: &'a str,
     },
+    /// A task whose check's last run did not pass.
+    CheckFailed {
+        /// How the run ended.
+        outcome: Outcome,
+        /// The end of its output.
+        tail: &'a str,
+    },
+    /// A task with a check, done, whose evidence no longer counts.
+    Stale {
+        /// Why; with the time it stopped counting when it expired.
+        why: Stale,
+    },
 }
 
 impl Unmet<'_> {
     /// A stable machine name: `pending`, `blocked`, `waiver_expired`, `field_empty`,
-    /// `signoff_missing`, `signoff_voided`, `signoff_rejected`.
+    /// `signoff_missing`, `signoff_voided`, `signoff_rejected`, `check_failed`, `stale`.
     pub fn code(&self) -> &'static str {
         match self {
             Unmet::Pending => "pending",
@@ -56,6 +68,8 @@ impl Unmet<'_> {
             Unmet::SignOffMissing => "signoff_missing",
             Unmet::SignOffVoided { .. } => "signoff_voided",
             Unmet::SignOffRejected { .. } => "signoff_rejected",
+            Unmet::CheckFailed { .. } => "check_failed",
+            Unmet::Stale { .. } => "stale",
         }
     }
 }
@@ -74,6 +88,24 @@ impl fmt::Display for Unmet<'_> {
             Unmet::SignOffRejected { by, comment } => {
                 write!(f, "sign-off rejected by {by}: {comment}")
             }
+            Unmet::CheckFailed { outcome, tail } => {
+                write!(f, "check failed ({outcome})")?;
+                match tail.lines().rev().find(|l| !l.trim().is_empty()) {
+                    Some(last) => write!(f, ": {}", crate::text::one_line(last)),
+                    None => Ok(()),
+                }
+            }
+            Unmet::Stale { why } => match why {
+                Stale::Expired(at) => write!(
+                    f,
+                    "stale since {}: its evidence is older than the check's `valid_for`",
+                    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                ),
+                Stale::CommandChanged => {
+                    f.write_str("stale: its evidence is of another command than its check's")
+                }
+                Stale::NoEvidence => f.write_str("stale: done without a run of its check"),
+            },
         }
     }
 }
@@ -221,9 +253,18 @@ impl State {
     }
 
     /// Why one item is unmet on `today`, or `None` when it is resolved.
+    ///
+    /// Waivers are judged by the day; a check's evidence by the time, which on the
+    /// state's own today is its clock's now.
     pub fn unmet_reason(&self, index: ItemIndex, today: NaiveDate) -> Option<Unmet<'_>> {
-        match self.resolution(index, start_of(today)) {
+        let now = if today == self.today() {
+            self.now()
+        } else {
+            start_of(today)
+        };
+        match self.resolution(index, now) {
             Resolution::Resolved(_) => None,
+            Resolution::Stale(why) => Some(Unmet::Stale { why }),
             Resolution::WaiverExpired(expired) => Some(Unmet::WaiverExpired { expired }),
             Resolution::Open => Some(match self.item(index) {
                 ItemState::Blocked { reason, .. } => Unmet::Blocked { reason },
@@ -235,6 +276,10 @@ impl State {
                     because: &voided.because,
                 },
                 ItemState::Rejected { by, comment, .. } => Unmet::SignOffRejected { by, comment },
+                ItemState::Failed { run, .. } => Unmet::CheckFailed {
+                    outcome: run.outcome,
+                    tail: &run.output_tail,
+                },
                 _ => Unmet::Pending,
             }),
         }
@@ -287,7 +332,7 @@ impl State {
                 Resolution::Resolved(Settled::Done) => p.done += 1,
                 Resolution::Resolved(Settled::NotApplicable) => p.not_applicable += 1,
                 Resolution::Resolved(Settled::Waived) => p.waived += 1,
-                Resolution::WaiverExpired(_) => p.pending += 1,
+                Resolution::WaiverExpired(_) | Resolution::Stale(_) => p.pending += 1,
                 Resolution::Open => match self.item(i).status().rule().column {
                     Column::Blocked => p.blocked += 1,
                     _ => p.pending += 1,

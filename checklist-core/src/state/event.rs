@@ -20,6 +20,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::evidence::Evidence;
 use super::item_state::Waiver;
 use super::rules::{Action, Status};
 use super::shape::{self, Field, Ty, field};
@@ -200,6 +201,11 @@ pub enum Payload {
         /// The id it had.
         from: Arc<str>,
     },
+    /// Task with a check: a run of it → done when it passed, else failed.
+    Verify {
+        /// The run's evidence (hashed as the event's extension tag 3).
+        run: Arc<Evidence>,
+    },
 }
 
 impl Payload {
@@ -219,6 +225,7 @@ impl Payload {
             Payload::Void { .. } => Action::Void,
             Payload::Reset { .. } => Action::Reset,
             Payload::Rename { .. } => Action::Rename,
+            Payload::Verify { .. } => Action::Verify,
         }
     }
 
@@ -233,9 +240,11 @@ impl Payload {
             | Payload::Reset { reason } => Some(reason),
             Payload::Approve { comment, .. } => comment.as_deref(),
             Payload::Reject { comment, .. } => Some(comment),
-            Payload::Unblock | Payload::Fill { .. } | Payload::Clear | Payload::Rename { .. } => {
-                None
-            }
+            Payload::Unblock
+            | Payload::Fill { .. }
+            | Payload::Clear
+            | Payload::Rename { .. }
+            | Payload::Verify { .. } => None,
         }
     }
 
@@ -280,7 +289,8 @@ impl Payload {
                 r.cause = *cause;
             }
             Payload::Rename { from } => r.value = Some(from),
-            Payload::Unblock | Payload::Clear => {}
+            // The evidence is an extension (tag 3), not part of the row.
+            Payload::Unblock | Payload::Clear | Payload::Verify { .. } => {}
         }
         r
     }
@@ -340,6 +350,9 @@ impl Payload {
             Action::Rename => Payload::Rename {
                 from: need("value", r.value)?,
             },
+            Action::Verify => {
+                return Err("a `verify` event holds evidence, which format 1 cannot".into());
+            }
         };
         // Whatever the payload does not hold would be lost (and the hash would not
         // verify): name it.
@@ -449,6 +462,9 @@ impl Payload {
             Request::Revoke { reason } => Payload::Revoke {
                 reason: reason.map(Arc::from),
             },
+            Request::Verify { run } => Payload::Verify {
+                run: Arc::new((*run).clone()),
+            },
         })
     }
 }
@@ -533,6 +549,10 @@ impl Event {
     /// Every text the event holds, for size checks.
     pub fn texts(&self) -> impl Iterator<Item = &str> {
         let r = self.payload.row();
+        let run = match &self.payload {
+            Payload::Verify { run } => [Some(&*run.command), Some(&*run.output_tail)],
+            _ => [None, None],
+        };
         [
             Some(&*self.actor),
             Some(&*self.item),
@@ -543,6 +563,7 @@ impl Event {
             r.approver,
         ]
         .into_iter()
+        .chain(run)
         .flatten()
     }
 
@@ -662,7 +683,11 @@ impl Event {
     /// | 1 | reserved: what an approval covered |
     /// | 2 | reserved: the signature of a signed event |
     /// | 3 | reserved: the evidence of a check's run |
-    fn extensions(&self, _each: &mut dyn FnMut(u8, &[u8])) {}
+    fn extensions(&self, each: &mut dyn FnMut(u8, &[u8])) {
+        if let Payload::Verify { run } = &self.payload {
+            each(3, &run.encode());
+        }
+    }
 
     /// This event's digest after `previous`, if its stored `hash` is that digest. `buf`
     /// is scratch space, reused across a whole log.
@@ -848,6 +873,7 @@ pub(crate) fn payload_fields(action: Action) -> &'static [Field] {
             }
         }
         Action::Rename => const { &[field("renamed_from", Ty::Text, true)] },
+        Action::Verify => const { &[field("run", Ty::Evidence, true)] },
     }
 }
 
@@ -895,6 +921,7 @@ impl Serialize for Event {
                 m.serialize_entry("reason", &**reason)?;
             }
             Payload::Rename { from } => m.serialize_entry("renamed_from", &**from)?,
+            Payload::Verify { run } => m.serialize_entry("run", &**run)?,
         }
         m.serialize_entry("hash", &self.hash)?;
         m.end()
@@ -936,6 +963,8 @@ struct RawEvent<'a> {
     cause: Option<u64>,
     #[serde(borrow, default)]
     renamed_from: Option<Cow<'a, str>>,
+    #[serde(default)]
+    run: Option<Evidence>,
     hash: EventHash,
 }
 
@@ -954,6 +983,7 @@ impl<'de> Deserialize<'de> for Event {
             ("because", raw.because.is_some()),
             ("cause", raw.cause.is_some()),
             ("renamed_from", raw.renamed_from.is_some()),
+            ("run", raw.run.is_some()),
         ];
         shape::check(
             &format!("a `{action}` event"),
@@ -1005,6 +1035,12 @@ impl<'de> Deserialize<'de> for Event {
             },
             Action::Rename => Payload::Rename {
                 from: need(&raw.renamed_from),
+            },
+            Action::Verify => Payload::Verify {
+                run: Arc::new(
+                    raw.run
+                        .ok_or_else(|| serde::de::Error::custom("missing field `run`"))?,
+                ),
             },
         };
         Ok(Event {
@@ -1254,6 +1290,9 @@ mod tests {
             },
             Payload::Reset { reason: t("r") },
             Payload::Rename { from: t("old") },
+            Payload::Verify {
+                run: Arc::new(crate::state::evidence::tests::sample(false)),
+            },
         ]
     }
 
@@ -1304,10 +1343,12 @@ mod tests {
     fn every_payload_survives_its_row_and_its_json() {
         for payload in every_payload() {
             let action = payload.action();
-            assert_eq!(
-                Payload::from_row(action, &payload.row()),
-                Ok(payload.clone())
-            );
+            if action != Action::Verify {
+                assert_eq!(
+                    Payload::from_row(action, &payload.row()),
+                    Ok(payload.clone())
+                );
+            }
             let e = event(payload);
             let json = serde_json::to_value(&e).unwrap();
             let object = json.as_object().unwrap();

@@ -22,6 +22,8 @@ pub(crate) enum Ty {
     Voided,
     /// An event's `seq`.
     Seq,
+    /// An [`Evidence`](super::Evidence).
+    Evidence,
 }
 
 /// One field of an object.
@@ -115,6 +117,7 @@ pub(crate) fn object_schema(
             }),
             Ty::Waiver => generator.subschema_for::<super::Waiver>().to_value(),
             Ty::Voided => generator.subschema_for::<super::Voided>().to_value(),
+            Ty::Evidence => generator.subschema_for::<super::Evidence>().to_value(),
         };
         let mut schema = schema;
         if let (Some(doc), Some(object)) = (describe(f.name), schema.as_object_mut()) {
@@ -160,6 +163,7 @@ fn describe(name: &str) -> Option<&'static str> {
         "comment" => "The signer's comment (required when refusing).",
         "because" => "The covered item whose change voided the approval.",
         "cause" => "The event that made that change; absent when the checklist itself changed.",
+        "run" => "The run of the task's check: its command, exit status, output digest and tail.",
         "renamed_from" => {
             "The id the item had: the events recorded under it before this one are its history."
         }
