@@ -80,6 +80,7 @@ pub mod text;
 pub mod typed;
 pub mod value;
 
+pub use check::{CheckRunner, ProcessRunner, VerifyError};
 pub use diagnostic::{Code, Diagnostic, Related, Severity};
 pub use document::{Document, LoadLimits, LoadWarning, Loaded, Migration, StateError};
 pub use location::Location;
@@ -87,13 +88,14 @@ pub use parse::{
     Diagnostics, Limits, LoadError, ParseOptions, Parsed, parse, parse_bytes, parse_file,
 };
 pub use report::{GateReport, Progress, Unmet, UnmetItem};
+pub use spec::Check;
 pub use spec::{
     FieldType, Gate, GateIndex, Item, ItemIndex, ItemKind, Mark, Note, NoteKind, Section,
     SectionIndex, Spec, Step, Summary,
 };
 pub use state::{
     Action, Actor, ChainError, Change, Event, EventHash, Evidence, IntoSpec, ItemState, Kind,
-    Origin, Outcome, Payload, Refusal, RenameError, Request, Resolution, State, Status,
+    Origin, Outcome, Payload, Refusal, RenameError, Request, Resolution, Stale, State, Status,
     TransitionError, Voided, Waiver, WaiverRequest, verify_chain,
 };
 pub use store::{FileStore, MemoryStore, Store, StoreError, UpdateError};
