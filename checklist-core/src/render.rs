@@ -152,7 +152,7 @@ fn annotation(state: &ItemState) -> Option<String> {
             if let Some(run) = run {
                 let _ = write!(
                     s,
-                    ": `{}` passed in {} ms (output sha256 {})",
+                    ": `{}` passed in {} ms (output {})",
                     inline(&run.command),
                     run.duration_ms,
                     run.output_sha256
