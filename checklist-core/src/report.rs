@@ -257,10 +257,11 @@ impl State {
     /// Waivers are judged by the day; a check's evidence by the time, which on the
     /// state's own today is its clock's now.
     pub fn unmet_reason(&self, index: ItemIndex, today: NaiveDate) -> Option<Unmet<'_>> {
-        let now = if today == self.today() {
-            self.now()
-        } else {
-            start_of(today)
+        // The clock is read only for a task with a check (a stepping test clock moves
+        // on each reading).
+        let now = match self.spec().check(index).map(|_| self.now()) {
+            Some(now) if now.date_naive() == today => now,
+            _ => start_of(today),
         };
         match self.resolution(index, now) {
             Resolution::Resolved(_) => None,

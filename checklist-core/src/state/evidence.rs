@@ -57,7 +57,8 @@ pub struct Evidence {
     /// The command that ran, as the checklist wrote it.
     #[schemars(with = "String")]
     pub command: Arc<str>,
-    /// The check's [definition digest](Check::definition) when it ran.
+    /// The check's definition digest when it ran: SHA-256 of `checklist-check/1`, a zero
+    /// byte and the command.
     pub definition: EventHash,
     /// When it started (UTC).
     pub started: DateTime<Utc>,
@@ -70,7 +71,7 @@ pub struct Evidence {
     pub output_sha256: EventHash,
     /// How many bytes it printed.
     pub output_bytes: u64,
-    /// The last [`TAIL_BYTES`] bytes it printed, as text (invalid UTF-8 replaced).
+    /// The last 4 KiB it printed, as text (invalid UTF-8 replaced).
     #[schemars(with = "String")]
     pub output_tail: Arc<str>,
 }
