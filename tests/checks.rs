@@ -309,3 +309,28 @@ fn an_embedder_verifies_in_process_under_the_same_rules() {
     let err = state.verify(it, &Actor::new("bot"), &up).unwrap_err();
     assert!(matches!(err, VerifyError::Refused(e) if e.refusal == Refusal::NoCheck));
 }
+
+#[test]
+fn evidence_round_trips_through_the_database_and_file_stores() {
+    use checklist::Store;
+    let spec = one("printf 'ok\\377'", "10s");
+    let it = spec.index_of("it").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let run = run_it(&spec, dir.path());
+    let sqlite = checklist::store::SqliteStore::open(dir.path().join("runs.db"), "r1").unwrap();
+    let file = checklist::FileStore::new(dir.path().join("state.json"));
+    let stores: [Box<dyn Store>; 2] = [Box::new(sqlite), Box::new(file)];
+    for store in stores {
+        store
+            .update(&spec, |state| {
+                state.record_check(it, &Actor::new("ci"), &run)
+            })
+            .unwrap();
+        let loaded = store.load(&spec).unwrap().state;
+        assert_eq!(loaded.item(it).run(), Some(&run));
+        match &loaded.events()[0].payload {
+            checklist::Payload::Verify { run: recorded } => assert_eq!(**recorded, run),
+            other => panic!("{other:?}"),
+        }
+    }
+}
