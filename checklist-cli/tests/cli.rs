@@ -712,7 +712,7 @@ fn gated_signoffs_come_before_the_deployment_itself() {
     );
     let render = s.on("render", GATED, &[]).code(0).stdout;
     assert!(
-        render.contains("- [x] Kubernetes manifests validated\n  > done by ci, 2026-11-26 09:00 UTC: `test -f production-deployment-gated.md \\&\\& echo manifests: ok` passed in"),
+        render.contains("- [x] Kubernetes manifests validated\n  > done by ci, 2026-11-26 09:00 UTC: `command -v sh \\> /dev/null \\&\\& echo manifests: ok` passed in"),
         "{render}"
     );
     // The optional ones were completed by the globs above; the deploy gate needs only the
