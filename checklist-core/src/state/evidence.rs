@@ -1,7 +1,7 @@
 //! The evidence of a check's run: what ran, when, how it ended, and what it printed.
 //!
 //! Evidence is recorded in the log by a `verify` event (and kept on the task's state):
-//! its canonical bytes ([`Evidence::encode`]) are the event's extension tag 3, so the
+//! its canonical bytes (`Evidence::encode`) are the event's extension tag 3, so the
 //! event's hash covers every field of it.
 
 use std::sync::Arc;
