@@ -334,3 +334,22 @@ fn evidence_round_trips_through_the_database_and_file_stores() {
         }
     }
 }
+
+#[test]
+fn a_process_that_leaves_the_group_does_not_hold_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    // `setsid` moves the sleeper out of the check's group, holding the output open.
+    let spec = one(
+        "if command -v setsid > /dev/null; then setsid sleep 20 & fi; echo bye",
+        "10s",
+    );
+    let began = Instant::now();
+    let run = run_it(&spec, dir.path());
+    assert_eq!(run.outcome, Outcome::Exit(0));
+    assert_eq!(&*run.output_tail, "bye\n");
+    assert!(
+        began.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        began.elapsed()
+    );
+}

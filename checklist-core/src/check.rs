@@ -31,12 +31,15 @@ use std::ffi::OsString;
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use crate::clock::{Clock, SystemClock};
 pub use crate::spec::check::{Check, DEFAULT_TIMEOUT, definition_digest};
 pub use crate::state::evidence::TAIL_BYTES;
+
+/// How long a run's output is still read after its process group is gone.
+pub const OUTPUT_GRACE: Duration = Duration::from_secs(2);
 use crate::state::{Capture, Evidence, Outcome, TransitionError};
 
 /// Runs a check and returns the evidence of the run.
@@ -78,6 +81,10 @@ pub enum VerifyError {
 ///
 /// The environment is the caller's, plus `CHECKLIST_ITEM` (the task's id) and whatever
 /// [`ProcessRunner::env`] adds.
+///
+/// A process that leaves the group (`setsid`) and keeps the output open is not waited
+/// for beyond [`OUTPUT_GRACE`] once the group is gone: the evidence has what it printed
+/// until then.
 #[derive(Clone)]
 pub struct ProcessRunner {
     dir: PathBuf,
@@ -149,18 +156,24 @@ impl CheckRunner for ProcessRunner {
         // The command holds the pipe's writing ends: the output ends when the check's
         // processes are gone, not before.
         drop(command);
-        let capture = std::thread::spawn(move || {
-            let mut capture = Capture::default();
+        let capture = Arc::new(Mutex::new(Capture::default()));
+        let (done, finished) = mpsc::channel::<()>();
+        let into = capture.clone();
+        std::thread::spawn(move || {
             let mut buf = vec![0u8; 64 * 1024];
             loop {
                 match reader.read(&mut buf) {
                     Ok(0) => break,
-                    Ok(n) => capture.write(&buf[..n]),
+                    Ok(n) => {
+                        if let Ok(mut capture) = into.lock() {
+                            capture.write(&buf[..n]);
+                        }
+                    }
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                     Err(_) => break,
                 }
             }
-            capture
+            let _ = done.send(());
         });
         let mut pause = Duration::from_millis(1);
         let outcome = loop {
@@ -185,8 +198,10 @@ impl CheckRunner for ProcessRunner {
         let duration = clock.elapsed();
         // Whatever it left behind in its group holds the output open.
         kill_group(&mut child);
+        let _ = finished.recv_timeout(OUTPUT_GRACE);
         let capture = capture
-            .join()
+            .lock()
+            .map(|c| c.clone())
             .map_err(|_| fail("its output could not be read".into()))?;
         Ok(capture.finish(check, started, duration, outcome))
     }
