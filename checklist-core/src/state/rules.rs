@@ -92,8 +92,8 @@ impl fmt::Display for Kind {
 
 /// The status of an item: the name of its state, without the details.
 ///
-/// Tasks are `pending`, `done`, `not_applicable`, `blocked` or `failed`; fields `empty` or `filled`;
-/// sign-offs `unsigned`, `approved` or `rejected` (see [`STATUSES`]).
+/// Tasks are `pending`, `done`, `not_applicable`, `blocked` or `failed`; fields `empty` or
+/// `filled`; sign-offs `unsigned`, `approved` or `rejected` (see [`STATUSES`]).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
