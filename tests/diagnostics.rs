@@ -581,3 +581,42 @@ fn error_messages_do_not_repeat_their_source() {
 
     each_once(&"integer".parse::<checklist_core::FieldType>().unwrap_err());
 }
+
+#[test]
+fn checks_that_cannot_be_run_are_located_in_the_front_matter() {
+    let source = "\
++++
+[checks.\"checks/tets-pass\"]
+run = \"cargo test\"
+[checks.\"checks/release-date\"]
+run = \"date\"
+[checks.\"checks/lint\"]
+run = \"  \"
+timeout = \"ten minutes\"
+[checks.\"checks/ship-it\"]
+run = \"true\"
+valid_for = \"0s\"
++++
+# Deploy
+
+## Checks
+
+- [ ] Tests pass
+- [ ] Release Date: ____
+- [ ] Lint
+- [ ] Ship it
+";
+    let out = fails(
+        source,
+        &[
+            ("E0010", 2, 9, "\"checks/tets-pass\""),
+            ("E0015", 4, 9, "\"checks/release-date\""),
+            ("E0015", 7, 7, "\"  \""),
+            ("E0015", 8, 11, "\"ten minutes\""),
+            ("E0015", 11, 13, "\"0s\""),
+        ],
+    );
+    assert!(out.contains("did you mean `checks/tests-pass`?"), "{out}");
+    assert!(out.contains("only a task can have a check"), "{out}");
+    insta::assert_snapshot!(out);
+}

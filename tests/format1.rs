@@ -78,7 +78,8 @@ fn a_fresh_format_1_document_loads_with_the_markdown_as_origin() {
         &ItemState::Done {
             origin: Origin::Markdown,
             note: None,
-            evidence: None
+            evidence: None,
+            run: None,
         }
     );
     assert_eq!(

@@ -1120,3 +1120,58 @@ fn migration_reopens_done_steps_after_a_new_open_step() {
         2
     );
 }
+
+// --- checks -----------------------------------------------------------------------------
+
+/// A forger who edits any field of a check's evidence (the exit status, the output's
+/// digest or its tail) in the log breaks the chain at that event: the evidence is hashed
+/// as the event's extension.
+#[test]
+fn tampered_evidence_of_a_check_is_refused() {
+    let spec = Arc::new(
+        parse(
+            "+++\n[checks.build-passes]\nrun = \"exit 1\"\n+++\n# Release\n\n- [ ] Build passes\n- [ ] Tests pass\n",
+            &ParseOptions::new("release.md"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+        .spec,
+    );
+    let build = ix(&spec, "build-passes");
+    let mut state = fresh(&spec);
+    let check = spec.check(build).unwrap();
+    let run = checklist_md::Evidence::new(
+        check,
+        state.now(),
+        std::time::Duration::from_millis(7),
+        checklist_md::Outcome::Exit(1),
+        b"error: linker not found\n",
+    );
+    state.record_check(build, &Actor::new("ci"), &run).unwrap();
+    state
+        .complete(ix(&spec, "tests-pass"), &Actor::new("ann"))
+        .unwrap();
+    let json = state.to_json();
+    assert!(State::from_json(&spec, &json).is_ok());
+    for (from, to) in [
+        ("\"exit\": 1", "\"exit\": 0"),
+        ("linker not found", "all green here"),
+        ("\"duration_ms\": 7", "\"duration_ms\": 8"),
+    ] {
+        // The event and the item state both hold the evidence; edit both, as a forger
+        // would, so that the state still equals the replay.
+        assert!(json.contains(from), "{from}");
+        let forged = json.replace(from, to);
+        let e = load_err(&spec, &forged);
+        assert!(
+            matches!(
+                e,
+                StateError::Chain(ChainError::HashMismatch {
+                    seq: 1,
+                    position: 1
+                })
+            ),
+            "{from}: {}",
+            chain(&e)
+        );
+    }
+}

@@ -606,7 +606,12 @@ fn run(spec: &Arc<Spec>, scenario: &Scenario) -> usize {
 
 /// Task expectations shared by states that only `reopen` can leave (done, not applicable).
 fn task_resolved() -> Vec<(&'static str, Expect)> {
-    let skip = || wrong(Action::Skip, &[Status::Pending, Status::Blocked]);
+    let skip = || {
+        wrong(
+            Action::Skip,
+            &[Status::Pending, Status::Blocked, Status::Failed],
+        )
+    };
     vec![
         ("complete", wrong(Action::Complete, &[Status::Pending])),
         ("complete+note", wrong(Action::Complete, &[Status::Pending])),
@@ -663,11 +668,17 @@ fn task_pending(optional: bool) -> Vec<(&'static str, Expect)> {
         ("unblock", wrong(Action::Unblock, &[Status::Blocked])),
         (
             "reopen",
-            wrong(Action::Reopen, &[Status::Done, Status::NotApplicable]),
+            wrong(
+                Action::Reopen,
+                &[Status::Done, Status::NotApplicable, Status::Failed],
+            ),
         ),
         (
             "reopen+reason",
-            wrong(Action::Reopen, &[Status::Done, Status::NotApplicable]),
+            wrong(
+                Action::Reopen,
+                &[Status::Done, Status::NotApplicable, Status::Failed],
+            ),
         ),
     ];
     rows.extend(task_skips(optional));
@@ -683,11 +694,17 @@ fn task_blocked(optional: bool) -> Vec<(&'static str, Expect)> {
         ("unblock", To(Status::Pending)),
         (
             "reopen",
-            wrong(Action::Reopen, &[Status::Done, Status::NotApplicable]),
+            wrong(
+                Action::Reopen,
+                &[Status::Done, Status::NotApplicable, Status::Failed],
+            ),
         ),
         (
             "reopen+reason",
-            wrong(Action::Reopen, &[Status::Done, Status::NotApplicable]),
+            wrong(
+                Action::Reopen,
+                &[Status::Done, Status::NotApplicable, Status::Failed],
+            ),
         ),
     ];
     rows.extend(task_skips(optional));

@@ -18,10 +18,13 @@ use checklist_md::{
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use serde_json::{Value, json};
 
+/// Where the example checklists are (and where their checks run).
+fn examples() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/checklists")
+}
+
 fn load(file: &str) -> Arc<Spec> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples/checklists")
-        .join(file);
+    let path = examples().join(file);
     let source = std::fs::read_to_string(&path).unwrap();
     let parsed = parse(&source, &ParseOptions::new(file)).unwrap_or_else(|e| panic!("{e}"));
     assert!(parsed.warnings.is_empty(), "{}", parsed.render_warnings());
@@ -89,12 +92,19 @@ fn resolve(state: &mut State, include: impl Fn(&str) -> bool) {
         }
         let i = item.index();
         let change = match item.kind() {
-            ItemKind::Task if item.is_optional() => {
-                state.skip(i, &dana, Some("not used by this service"))
+            ItemKind::Task if item.is_optional() => state
+                .skip(i, &dana, Some("not used by this service"))
+                .map_err(|e| e.to_string()),
+            // A task with a check is done by a passing run of it, here its real command.
+            ItemKind::Task if spec.check(i).is_some() => {
+                let runner = checklist_md::ProcessRunner::new(examples());
+                state.verify(i, &ci, &runner).map_err(|e| e.to_string())
             }
-            ItemKind::Task => state.complete(i, &ci),
-            ItemKind::Field(FieldType::Date) => state.fill(i, &dana, "2026-12-01"),
-            ItemKind::Field(_) => state.fill(i, &dana, "dana"),
+            ItemKind::Task => state.complete(i, &ci).map_err(|e| e.to_string()),
+            ItemKind::Field(FieldType::Date) => state
+                .fill(i, &dana, "2026-12-01")
+                .map_err(|e| e.to_string()),
+            ItemKind::Field(_) => state.fill(i, &dana, "dana").map_err(|e| e.to_string()),
             ItemKind::SignOff { .. } => continue,
         }
         .unwrap_or_else(|e| panic!("{e}"));

@@ -208,6 +208,21 @@ pub enum Command {
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
     },
+    /// Run the checks of tasks (all by default) and record their evidence: a pass makes
+    /// the task done, anything else failed.
+    ///
+    /// Each check is the front matter's `run`, run by `sh -c` in the checklist's directory
+    /// with CHECKLIST_ITEM, CHECKLIST_FILE and CHECKLIST_STATE set, killed with its whole
+    /// process group at its `timeout`. Checks run outside the state's lock, `--jobs` at a
+    /// time; the results are saved in one update at the end, on the state as it is then.
+    /// Only commands written in the checklist run, never anything from a state: running
+    /// `verify` on a checklist runs its code. Exit 0 when every check passed, 1 when any
+    /// failed or timed out, 2 when one could not run or be recorded.
+    #[command(after_help = "Examples:
+  checklist verify deploy.md --state s.json --by ci
+  checklist verify deploy.md 'pre-deployment/**' --jobs 4 --json
+  checklist verify deploy.md --dry-run")]
+    Verify(Verify),
     /// Check a gate: exit 0 when it passes, 1 with the unmet items when it does not.
     #[command(
         after_help = "Examples:\n  checklist gate deploy.md deploy --state s.json\n  checklist gate deploy.md complete --state s.json --json"
@@ -356,6 +371,29 @@ pub struct Signing {
     /// allowed-signers file lists for the signer.
     #[arg(long, value_name = "PATH")]
     pub key: Option<PathBuf>,
+}
+
+/// `verify`'s arguments.
+#[derive(Args)]
+pub struct Verify {
+    #[command(flatten)]
+    pub target: Target,
+    /// Item ids, unique suffixes or globs of tasks with checks; all checks when none is
+    /// given.
+    #[arg(value_name = "ID", value_parser = non_empty)]
+    pub ids: Vec<String>,
+    /// Who runs the checks, as recorded in the audit log. Default: `USER`.
+    #[arg(long, value_name = "NAME", env = "USER", hide_env = true, value_parser = non_empty)]
+    pub by: Option<String>,
+    /// How many checks run at once. Default: the number of cores.
+    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Print what would run, and run nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print a JSON object with every result and its evidence.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The roles the actor holds, for sign-offs.

@@ -56,6 +56,14 @@ pub fn details(e: &Event) -> String {
         Payload::Void {
             cause: Some(cause), ..
         } => s.push_str(&format!(" (by event #{cause})")),
+        Payload::Verify { run } => s.push_str(&format!(
+            " — `{}` {} in {} ms (output {} bytes, {})",
+            one_line(&run.command),
+            run.outcome,
+            run.duration_ms,
+            run.output_bytes,
+            run.output_sha256
+        )),
         _ => {}
     }
     s

@@ -692,6 +692,29 @@ fn gated_signoffs_come_before_the_deployment_itself() {
         )
         .code(0);
     }
+    // The globs leave the tasks with checks to their checks.
+    let early = s.on("gate", GATED, &["deploy"]).code(1);
+    assert!(
+        early.stdout.contains("8 of 155 items unmet"),
+        "{}",
+        early.stdout
+    );
+    let verified = s.on("verify", GATED, &["--by", "ci"]).code(0);
+    assert!(
+        verified.stdout.contains("3 checks: 3 passed, 0 failed"),
+        "{}",
+        verified.stdout
+    );
+    let log = s.on("log", GATED, &[]).code(0).stdout;
+    assert!(
+        log.contains("verify   pre-deployment/code-quality/linting-passes-with-no-errors  pending → done — `sh -c 'echo lint: 0 problems'` passed in"),
+        "{log}"
+    );
+    let render = s.on("render", GATED, &[]).code(0).stdout;
+    assert!(
+        render.contains("- [x] Kubernetes manifests validated\n  > done by ci, 2026-11-26 09:00 UTC: `command -v sh \\> /dev/null \\&\\& echo manifests: ok` passed in"),
+        "{render}"
+    );
     // The optional ones were completed by the globs above; the deploy gate needs only the
     // scheduled date of the three fields.
     let early = s.on("gate", GATED, &["deploy"]).code(1);

@@ -225,7 +225,7 @@ fn render_writes_through_links_and_into_devices_without_replacing_them() {
             .is_symlink()
     );
     let rendered = std::fs::read_to_string(s.path("real.md")).unwrap();
-    assert!(rendered.contains("- [x] Linting passes with no errors"));
+    assert!(rendered.contains("- [x] All code reviews completed"));
     // A device is written to, not replaced.
     s.run(&["render", GATED, "--state", STATE, "-o", "/dev/null"])
         .code(0);

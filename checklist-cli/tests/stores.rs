@@ -564,6 +564,21 @@ fn copy_moves_a_run_between_every_kind_of_store_and_never_overwrites() {
         &[],
     )
     .code(0);
+    // The two checks of that section verify themselves: their evidence is copied too.
+    cli(
+        &s,
+        &[
+            "verify",
+            GATED,
+            "pre-deployment/code-quality/*",
+            "--state",
+            "a.json",
+            "--by",
+            "ci",
+        ],
+        &[],
+    )
+    .code(0);
     let original = log_json(&s, GATED, "a.json", None);
     assert_eq!(original.as_array().map(Vec::len), Some(9));
 

@@ -177,6 +177,7 @@ fn field_type(plan: &Plan, kind: &FieldKind, checklist: &Ident, facade: &syn::Pa
             quote! { #ty }
         }
         FieldKind::Task(_) => quote! { #facade::typed::Task<#checklist> },
+        FieldKind::CheckedTask(_) => quote! { #facade::typed::CheckedTask<#checklist> },
         FieldKind::SignOff(_) => quote! { #facade::typed::SignOff<#checklist> },
         FieldKind::Field(_, value) => {
             let value = ident(value);
@@ -194,6 +195,7 @@ fn section_value(plan: &Plan, i: usize, facade: &syn::Path) -> TokenStream {
         let value = match &f.kind {
             FieldKind::Section(j) => section_value(plan, *j, facade),
             FieldKind::Task(raw) => quote! { #facade::typed::Task::__new(#raw) },
+            FieldKind::CheckedTask(raw) => quote! { #facade::typed::CheckedTask::__new(#raw) },
             FieldKind::SignOff(raw) => quote! { #facade::typed::SignOff::__new(#raw) },
             FieldKind::Field(raw, _) => quote! { #facade::typed::Field::__new(#raw) },
         };

@@ -43,6 +43,8 @@ pub(crate) enum FieldKind {
     Section(usize),
     /// A task handle.
     Task(u32),
+    /// The handle of a task that has a check.
+    CheckedTask(u32),
     /// A field handle with its value kind (`Date`, `Text`, ...).
     Field(u32, &'static str),
     /// A sign-off handle.
@@ -327,6 +329,9 @@ pub(crate) fn plan(spec: &Spec, file: &str) -> Result<Plan, Vec<String>> {
         };
         let raw = item.index().get() as u32;
         let (kind, kind_doc) = match item.kind() {
+            ItemKind::Task if spec.check(item.index()).is_some() => {
+                (FieldKind::CheckedTask(raw), "Task with a check".to_string())
+            }
             ItemKind::Task => (FieldKind::Task(raw), "Task".to_string()),
             ItemKind::Field(t) => {
                 let Some(value) = value_kind(t) else {

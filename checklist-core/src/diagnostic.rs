@@ -95,6 +95,9 @@ codes! {
     InvalidUtf8 = "E0013", Error, "input is not UTF-8";
     /// An attribute that does not fit the item it is on (e.g. `role=` on a heading).
     MisplacedAttribute = "E0014", Error, "attribute does not apply here";
+    /// A `[checks."ID"]` entry that cannot be run: it names no task, its command is
+    /// empty, or its `timeout` or `valid_for` is not a duration.
+    InvalidCheck = "E0015", Error, "invalid check";
     /// The checklist has no items at all.
     NoItems = "W0001", Warning, "checklist has no items";
     /// A section with no items, no subsections and no notes.

@@ -63,6 +63,7 @@
 /// Re-exported so that date fields can be filled without a direct dependency.
 pub use chrono;
 
+pub mod check;
 pub mod clock;
 pub mod diagnostic;
 pub mod document;
@@ -81,6 +82,7 @@ pub mod trust;
 pub mod typed;
 pub mod value;
 
+pub use check::{CheckRunner, ProcessRunner, VerifyError};
 pub use diagnostic::{Code, Diagnostic, Related, Severity};
 pub use document::{Document, LoadLimits, LoadWarning, Loaded, Migration, StateError};
 pub use location::Location;
@@ -88,14 +90,15 @@ pub use parse::{
     Diagnostics, Limits, LoadError, ParseOptions, Parsed, parse, parse_bytes, parse_file,
 };
 pub use report::{GateReport, Progress, Unmet, UnmetItem};
+pub use spec::Check;
 pub use spec::{
     FieldType, Gate, GateIndex, Item, ItemIndex, ItemKind, Mark, Note, NoteKind, Section,
     SectionIndex, Spec, Step, Summary,
 };
 pub use state::{
-    Action, Actor, ChainError, Change, Event, EventHash, IntoSpec, ItemState, Kind, Origin,
-    Payload, Refusal, RenameError, Request, Resolution, State, Status, TransitionError, Voided,
-    Waiver, WaiverRequest, verify_chain,
+    Action, Actor, ChainError, Change, Event, EventHash, Evidence, IntoSpec, ItemState, Kind,
+    Origin, Outcome, Payload, Refusal, RenameError, Request, Resolution, Stale, State, Status,
+    TransitionError, Voided, Waiver, WaiverRequest, verify_chain,
 };
 pub use store::{FileStore, MemoryStore, Store, StoreError, UpdateError};
 pub use value::{InvalidValue, Value};

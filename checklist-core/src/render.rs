@@ -146,8 +146,18 @@ fn annotation(state: &ItemState) -> Option<String> {
             origin: Origin::Change { by, at },
             note,
             evidence,
+            run,
         } => {
             let _ = write!(s, "done by {}, {}", inline(by), when(at));
+            if let Some(run) = run {
+                let _ = write!(
+                    s,
+                    ": `{}` passed in {} ms (output {})",
+                    inline(&run.command),
+                    run.duration_ms,
+                    run.output_sha256
+                );
+            }
             if let Some(n) = note {
                 let _ = write!(s, ": {}", inline(n));
             }
@@ -215,6 +225,19 @@ fn annotation(state: &ItemState) -> Option<String> {
                 when(at),
                 inline(comment)
             );
+        }
+        ItemState::Failed { by, at, run } => {
+            let _ = write!(
+                s,
+                "check failed ({}): `{}`, run by {}, {}",
+                run.outcome,
+                inline(&run.command),
+                inline(by),
+                when(at)
+            );
+            if let Some(last) = run.output_tail.lines().rev().find(|l| !l.trim().is_empty()) {
+                let _ = write!(s, "; output ends: {}", inline(last));
+            }
         }
         ItemState::Unsigned { voided: Some(v) } => {
             let _ = write!(

@@ -8,7 +8,7 @@ use serde::ser::SerializeStruct;
 
 use crate::spec::{GateIndex, ItemIndex, SectionIndex};
 use crate::state::rules::Column;
-use crate::state::{ItemState, Resolution, Settled, State, start_of};
+use crate::state::{ItemState, Outcome, Resolution, Settled, Stale, State, start_of};
 
 /// Why an item keeps a gate from passing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,11 +50,24 @@ pub enum Unmet<'a> {
         /// Why it does not count.
         why: String,
     },
+    /// A task whose check's last run did not pass.
+    CheckFailed {
+        /// How the run ended.
+        outcome: Outcome,
+        /// The end of its output.
+        tail: &'a str,
+    },
+    /// A task with a check, done, whose evidence no longer counts.
+    Stale {
+        /// Why; with the time it stopped counting when it expired.
+        why: Stale,
+    },
 }
 
 impl Unmet<'_> {
     /// A stable machine name: `pending`, `blocked`, `waiver_expired`, `field_empty`,
-    /// `signoff_missing`, `signoff_voided`, `signoff_rejected`, `unverified`.
+    /// `signoff_missing`, `signoff_voided`, `signoff_rejected`, `unverified`,
+    /// `check_failed`, `stale`.
     pub fn code(&self) -> &'static str {
         match self {
             Unmet::Pending => "pending",
@@ -65,6 +78,8 @@ impl Unmet<'_> {
             Unmet::SignOffVoided { .. } => "signoff_voided",
             Unmet::SignOffRejected { .. } => "signoff_rejected",
             Unmet::Unverified { .. } => "unverified",
+            Unmet::CheckFailed { .. } => "check_failed",
+            Unmet::Stale { .. } => "stale",
         }
     }
 }
@@ -86,6 +101,24 @@ impl fmt::Display for Unmet<'_> {
             Unmet::Unverified { principal, why } => {
                 write!(f, "unverified signature of {principal}: {why}")
             }
+            Unmet::CheckFailed { outcome, tail } => {
+                write!(f, "check failed ({outcome})")?;
+                match tail.lines().rev().find(|l| !l.trim().is_empty()) {
+                    Some(last) => write!(f, ": {}", crate::text::one_line(last)),
+                    None => Ok(()),
+                }
+            }
+            Unmet::Stale { why } => match why {
+                Stale::Expired(at) => write!(
+                    f,
+                    "stale since {}: its evidence is older than the check's `valid_for`",
+                    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                ),
+                Stale::CommandChanged => {
+                    f.write_str("stale: its evidence is of another command than its check's")
+                }
+                Stale::NoEvidence => f.write_str("stale: done without a run of its check"),
+            },
         }
     }
 }
@@ -233,8 +266,17 @@ impl State {
     }
 
     /// Why one item is unmet on `today`, or `None` when it is resolved.
+    ///
+    /// Waivers are judged by the day; a check's evidence by the time, which on the
+    /// state's own today is its clock's now.
     pub fn unmet_reason(&self, index: ItemIndex, today: NaiveDate) -> Option<Unmet<'_>> {
-        match self.resolution(index, start_of(today)) {
+        // The clock is read only for a task with a check (a stepping test clock moves
+        // on each reading).
+        let now = match self.spec().check(index).map(|_| self.now()) {
+            Some(now) if now.date_naive() == today => now,
+            _ => start_of(today),
+        };
+        match self.resolution(index, now) {
             Resolution::Resolved(_) => self.unverified(index).map(|check| match check {
                 crate::trust::SignatureCheck::Unverified { principal, why, .. } => {
                     Unmet::Unverified { principal, why }
@@ -248,6 +290,7 @@ impl State {
                     why: "it is not signed, and the checklist requires signatures".into(),
                 },
             }),
+            Resolution::Stale(why) => Some(Unmet::Stale { why }),
             Resolution::WaiverExpired(expired) => Some(Unmet::WaiverExpired { expired }),
             Resolution::Open => Some(match self.item(index) {
                 ItemState::Blocked { reason, .. } => Unmet::Blocked { reason },
@@ -259,6 +302,10 @@ impl State {
                     because: &voided.because,
                 },
                 ItemState::Rejected { by, comment, .. } => Unmet::SignOffRejected { by, comment },
+                ItemState::Failed { run, .. } => Unmet::CheckFailed {
+                    outcome: run.outcome,
+                    tail: &run.output_tail,
+                },
                 _ => Unmet::Pending,
             }),
         }
@@ -311,7 +358,7 @@ impl State {
                 Resolution::Resolved(Settled::Done) => p.done += 1,
                 Resolution::Resolved(Settled::NotApplicable) => p.not_applicable += 1,
                 Resolution::Resolved(Settled::Waived) => p.waived += 1,
-                Resolution::WaiverExpired(_) => p.pending += 1,
+                Resolution::WaiverExpired(_) | Resolution::Stale(_) => p.pending += 1,
                 Resolution::Open => match self.item(i).status().rule().column {
                     Column::Blocked => p.blocked += 1,
                     _ => p.pending += 1,

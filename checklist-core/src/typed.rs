@@ -129,6 +129,23 @@ handle!(
     ItemIndex
 );
 handle!(
+    /// A task of checklist `C` that has a check: verify (or record a run), and skip,
+    /// block, unblock and reopen as any task (it converts into a [`Task`]); only a
+    /// passing run makes it done, so it has no `complete`.
+    CheckedTask,
+    ItemIndex
+);
+
+impl<C> From<CheckedTask<C>> for Task<C> {
+    fn from(task: CheckedTask<C>) -> Task<C> {
+        Task {
+            index: task.index,
+            brand: PhantomData,
+        }
+    }
+}
+
+handle!(
     /// A sign-off of checklist `C`: approve, reject, revoke.
     SignOff,
     ItemIndex
@@ -392,8 +409,8 @@ impl<C: Checklist> TypedState<C> {
     }
 
     /// A task's state.
-    pub fn task(&self, task: Task<C>) -> &ItemState {
-        self.state.item(task.index)
+    pub fn task(&self, task: impl Into<Task<C>>) -> &ItemState {
+        self.state.item(task.into().index)
     }
 
     /// A field's state.
@@ -426,49 +443,79 @@ impl<C: Checklist> TypedState<C> {
     /// Task: → not applicable (optional tasks).
     pub fn skip(
         &mut self,
-        task: Task<C>,
+        task: impl Into<Task<C>>,
         actor: &Actor,
         reason: Option<&str>,
     ) -> Result<Change, TransitionError> {
-        self.state.skip(task.index, actor, reason)
+        self.state.skip(task.into().index, actor, reason)
     }
 
     /// Task: → not applicable under a waiver (required tasks).
     pub fn waive(
         &mut self,
-        task: Task<C>,
+        task: impl Into<Task<C>>,
         actor: &Actor,
         reason: &str,
         approver: &str,
         expires: Option<NaiveDate>,
     ) -> Result<Change, TransitionError> {
         self.state
-            .waive(task.index, actor, reason, approver, expires)
+            .waive(task.into().index, actor, reason, approver, expires)
     }
 
     /// Task: pending → blocked.
     pub fn block(
         &mut self,
-        task: Task<C>,
+        task: impl Into<Task<C>>,
         actor: &Actor,
         reason: &str,
     ) -> Result<Change, TransitionError> {
-        self.state.block(task.index, actor, reason)
+        self.state.block(task.into().index, actor, reason)
     }
 
     /// Task: blocked → pending.
-    pub fn unblock(&mut self, task: Task<C>, actor: &Actor) -> Result<Change, TransitionError> {
-        self.state.unblock(task.index, actor)
+    pub fn unblock(
+        &mut self,
+        task: impl Into<Task<C>>,
+        actor: &Actor,
+    ) -> Result<Change, TransitionError> {
+        self.state.unblock(task.into().index, actor)
     }
 
     /// Task: done or not applicable → pending.
     pub fn reopen(
         &mut self,
-        task: Task<C>,
+        task: impl Into<Task<C>>,
         actor: &Actor,
         reason: &str,
     ) -> Result<Change, TransitionError> {
-        self.state.reopen(task.index, actor, reason)
+        self.state.reopen(task.into().index, actor, reason)
+    }
+
+    /// Task with a check: runs it with `runner` and records the evidence; → done when it
+    /// passed, else → failed (see [`State::verify`]).
+    pub fn verify(
+        &mut self,
+        task: CheckedTask<C>,
+        actor: &Actor,
+        runner: &dyn crate::check::CheckRunner,
+    ) -> Result<Change, crate::check::VerifyError> {
+        self.state.verify(task.index, actor, runner)
+    }
+
+    /// Task with a check: records a run made elsewhere (see [`State::record_check`]).
+    pub fn record_check(
+        &mut self,
+        task: CheckedTask<C>,
+        actor: &Actor,
+        run: &crate::Evidence,
+    ) -> Result<Change, TransitionError> {
+        self.state.record_check(task.index, actor, run)
+    }
+
+    /// The check of a task that has one.
+    pub fn check(&self, task: CheckedTask<C>) -> Option<&crate::Check> {
+        self.state.spec().check(task.index)
     }
 
     /// Field: → filled with a value of its type: a `NaiveDate` for a date field (a string

@@ -211,6 +211,9 @@ fn help(e: &TransitionError, spec: &checklist_core::Spec) -> String {
         Refusal::WaiverRequired => "name who approves the waiver (`--approver NAME`), or mark \
                                     the item optional in the Markdown"
             .into(),
+        Refusal::HasCheck => "run its check (`checklist verify FILE ID`); or, if it does not \
+                              apply, skip it (`--reason`, and `--approver` for a required task)"
+            .into(),
         Refusal::GateUnmet { gate, .. } => {
             format!("resolve the open items first (`checklist gate FILE {gate}` lists them)")
         }

@@ -12,6 +12,7 @@ mod runs;
 mod schema;
 mod select;
 mod status;
+mod verify;
 
 use checklist_core::{Actor, Request};
 
@@ -29,6 +30,7 @@ pub fn run(command: Command, term: &Term) -> Result {
         Command::Render { target, output } => render::run(&target, output.as_deref(), term),
         Command::Log { target, json } => log::run(&target, json, term),
         Command::Schema { file } => schema::run(file.as_deref()),
+        Command::Verify(args) => verify::run(&args, term),
         Command::Completions { shell } => completions::run(shell),
         Command::Migrate {
             target,

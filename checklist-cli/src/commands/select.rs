@@ -4,6 +4,7 @@
 use std::cmp::Reverse;
 
 use checklist_core::pattern::SelectError;
+use checklist_core::state::rules::Guard;
 use checklist_core::{Action, ItemIndex, Spec};
 
 use crate::describe::one_line;
@@ -35,6 +36,10 @@ pub fn items(spec: &Spec, queries: &[String], action: Action) -> Result<Vec<Sele
                     .iter()
                     .copied()
                     .filter(|&i| action.applies_to(spec.item(i).kind()))
+                    // `complete` leaves tasks with a check to their check.
+                    .filter(|&i| {
+                        spec.check(i).is_none() || !action.rule().guards.contains(&Guard::NoCheck)
+                    })
                     .collect();
                 if applicable.is_empty() {
                     errors.push(format!(

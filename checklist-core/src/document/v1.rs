@@ -131,10 +131,12 @@ fn from_markdown(state: ItemState) -> ItemState {
             origin,
             note: Some(note),
             evidence: None,
+            run: None,
         } if nobody(&origin) && &*note == CHECKED_NOTE => ItemState::Done {
             origin: Origin::Markdown,
             note: None,
             evidence: None,
+            run: None,
         },
         ItemState::NotApplicable {
             origin,

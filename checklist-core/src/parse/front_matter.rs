@@ -98,6 +98,17 @@ pub(crate) struct FrontMatter {
     pub(crate) gates: BTreeMap<Spanned<String>, GateDecl>,
     #[serde(default)]
     pub(crate) items: BTreeMap<Spanned<String>, ItemOverride>,
+    #[serde(default)]
+    pub(crate) checks: BTreeMap<Spanned<String>, CheckDecl>,
+}
+
+/// `[checks."id"]`: the command that verifies one task.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CheckDecl {
+    pub(crate) run: Spanned<String>,
+    pub(crate) timeout: Option<Spanned<String>>,
+    pub(crate) valid_for: Option<Spanned<String>>,
 }
 
 /// `version = ...`: a string, or an integer (`version = 2`, kept as the string `"2"`).

@@ -14,6 +14,7 @@
 //! [`error`] holds what a failed parse returns.
 
 mod attributes;
+mod checks;
 mod error;
 mod front_matter;
 mod item_text;

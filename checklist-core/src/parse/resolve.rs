@@ -2,7 +2,7 @@
 //! the sign-off gate), document-wide warnings, and the final [`Spec`].
 //!
 //! [`build`] runs the steps in the order the data flows, each a function below it:
-//! front matter → walk → checklist id → item overrides → roles → gates → sign-off
+//! front matter → walk → checklist id → item overrides → checks → roles → gates → sign-off
 //! coverage → document warnings → title and description → assemble.
 
 use std::ops::Range;
@@ -22,23 +22,23 @@ use crate::spec::{
 use crate::trust::{RoleBinding, SignaturePolicy};
 
 /// Where the resolver reports to, and how it locates front matter spans.
-struct Resolver<'s> {
-    src: &'s str,
-    lines: LineIndex,
-    diags: Vec<Diagnostic>,
+pub(super) struct Resolver<'s> {
+    pub(super) src: &'s str,
+    pub(super) lines: LineIndex,
+    pub(super) diags: Vec<Diagnostic>,
     /// Where the `+++` front matter's body starts: TOML spans are relative to it.
     fm_base: usize,
 }
 
 impl Resolver<'_> {
-    fn diag(&mut self, code: Code, span: Range<usize>, message: String, help: String) {
+    pub(super) fn diag(&mut self, code: Code, span: Range<usize>, message: String, help: String) {
         let location = self.lines.locate(self.src, span);
         self.diags
             .push(Diagnostic::new(code, location, message).with_help(help));
     }
 
     /// A span inside the front matter body, as a span of the source.
-    fn fm_span(&self, span: Range<usize>) -> Range<usize> {
+    pub(super) fn fm_span(&self, span: Range<usize>) -> Range<usize> {
         self.fm_base + span.start..self.fm_base + span.end
     }
 }
@@ -67,6 +67,7 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
     let id = checklist_id(&mut r, &fm, title_pin, title.as_deref(), &options.file_name);
     let version = version(&mut r, &fm);
     apply_item_overrides(&mut r, &fm, &mut items, &item_ids);
+    let checks = super::checks::resolve(&mut r, &fm, &items, &item_ids);
     let roles = declared_roles(&mut r, &fm, &items);
     let (bindings, signatures) = bindings_and_signatures(&mut r, &fm);
     let gates = gates(&mut r, &fm, gate_matches, &sections, &items);
@@ -96,6 +97,7 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
         allowed_signers: None,
         ordered_lists,
         foreign_metadata: foreign,
+        checks,
         digest: std::sync::OnceLock::new(),
     };
     (Some(spec), r.diags)

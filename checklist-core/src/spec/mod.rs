@@ -9,6 +9,7 @@
 //! [`Spec::digest`]) and `json.rs` (the JSON views: [`ItemView`], [`Summary`] and
 //! `Serialize for Spec`).
 
+pub mod check;
 mod digest;
 mod ids;
 mod json;
@@ -21,6 +22,7 @@ use serde::Serialize;
 
 use crate::location::Location;
 
+pub use check::Check;
 pub(crate) use ids::IdIndex;
 pub use json::{ItemView, Summary};
 
@@ -504,6 +506,8 @@ pub struct Spec {
     pub(crate) allowed_signers: Option<std::sync::Arc<checklist_sshsig::AllowedSigners>>,
     pub(crate) ordered_lists: Vec<Vec<ItemIndex>>,
     pub(crate) foreign_metadata: Option<ForeignMetadata>,
+    /// The front matter's checks, by item index (not part of the digest).
+    pub(crate) checks: Vec<check::Check>,
     /// Computed on first use: parsing for `lint`, `ids` or `render` never needs it, and
     /// hashing every item's id and text is a large part of a parse's cost.
     pub(crate) digest: std::sync::OnceLock<String>,

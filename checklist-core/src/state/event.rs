@@ -20,6 +20,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::evidence::Evidence;
 use super::item_state::Waiver;
 use super::rules::{Action, Status};
 use super::shape::{self, Field, Ty, field};
@@ -200,6 +201,11 @@ pub enum Payload {
         /// The id it had.
         from: Arc<str>,
     },
+    /// Task with a check: a run of it → done when it passed, else failed.
+    Verify {
+        /// The run's evidence (hashed as the event's extension tag 3).
+        run: Arc<Evidence>,
+    },
 }
 
 impl Payload {
@@ -219,6 +225,7 @@ impl Payload {
             Payload::Void { .. } => Action::Void,
             Payload::Reset { .. } => Action::Reset,
             Payload::Rename { .. } => Action::Rename,
+            Payload::Verify { .. } => Action::Verify,
         }
     }
 
@@ -233,9 +240,11 @@ impl Payload {
             | Payload::Reset { reason } => Some(reason),
             Payload::Approve { comment, .. } => comment.as_deref(),
             Payload::Reject { comment, .. } => Some(comment),
-            Payload::Unblock | Payload::Fill { .. } | Payload::Clear | Payload::Rename { .. } => {
-                None
-            }
+            Payload::Unblock
+            | Payload::Fill { .. }
+            | Payload::Clear
+            | Payload::Rename { .. }
+            | Payload::Verify { .. } => None,
         }
     }
 
@@ -280,7 +289,8 @@ impl Payload {
                 r.cause = *cause;
             }
             Payload::Rename { from } => r.value = Some(from),
-            Payload::Unblock | Payload::Clear => {}
+            // The evidence is an extension (tag 3), not part of the row.
+            Payload::Unblock | Payload::Clear | Payload::Verify { .. } => {}
         }
         r
     }
@@ -340,6 +350,9 @@ impl Payload {
             Action::Rename => Payload::Rename {
                 from: need("value", r.value)?,
             },
+            Action::Verify => {
+                return Err("a `verify` event holds evidence, which format 1 cannot".into());
+            }
         };
         // Whatever the payload does not hold would be lost (and the hash would not
         // verify): name it.
@@ -455,6 +468,9 @@ impl Payload {
             Request::Revoke { reason } => Payload::Revoke {
                 reason: reason.map(Arc::from),
             },
+            Request::Verify { run } => Payload::Verify {
+                run: Arc::new((*run).clone()),
+            },
         })
     }
 }
@@ -549,6 +565,10 @@ impl Event {
     /// Every text the event holds, for size checks.
     pub fn texts(&self) -> impl Iterator<Item = &str> {
         let r = self.payload.row();
+        let run = match &self.payload {
+            Payload::Verify { run } => [Some(&*run.command), Some(&*run.output_tail)],
+            _ => [None, None],
+        };
         [
             Some(&*self.actor),
             Some(&*self.item),
@@ -559,6 +579,7 @@ impl Event {
             r.approver,
         ]
         .into_iter()
+        .chain(run)
         .flatten()
     }
 
@@ -706,13 +727,16 @@ impl Event {
     /// |---|---|
     /// | 1 | what an approval covered: the 32 bytes of [`Event::covered`] |
     /// | 2 | the signature of a signed event: the signed spec digest, varint-length-prefixed, then the SSHSIG blob |
-    /// | 3 | reserved: the evidence of a check's run |
+    /// | 3 | the evidence of a check's run (`Evidence`'s encoding) |
     fn extensions(&self, each: &mut dyn FnMut(u8, &[u8])) {
         if let Some(covered) = &self.covered {
             each(1, &covered.0);
         }
         if let Some(signature) = &self.signature {
             each(SIGNATURE_TAG, &signature.encoded());
+        }
+        if let Payload::Verify { run } = &self.payload {
+            each(3, &run.encode());
         }
     }
 
@@ -916,6 +940,7 @@ pub(crate) fn payload_fields(action: Action) -> &'static [Field] {
             }
         }
         Action::Rename => const { &[field("renamed_from", Ty::Text, true)] },
+        Action::Verify => const { &[field("run", Ty::Evidence, true)] },
     }
 }
 
@@ -963,6 +988,7 @@ impl Serialize for Event {
                 m.serialize_entry("reason", &**reason)?;
             }
             Payload::Rename { from } => m.serialize_entry("renamed_from", &**from)?,
+            Payload::Verify { run } => m.serialize_entry("run", &**run)?,
         }
         shape::put(&mut m, "covered", self.covered.as_ref())?;
         shape::put(&mut m, "signature", self.signature.as_deref())?;
@@ -1011,6 +1037,7 @@ struct RawEvent<'a> {
     /// Read as it is, and as a signature only once the action is known to have one.
     #[serde(default)]
     signature: Option<serde_json::Value>,
+    run: Option<Evidence>,
     hash: EventHash,
 }
 
@@ -1031,6 +1058,7 @@ impl<'de> Deserialize<'de> for Event {
             ("renamed_from", raw.renamed_from.is_some()),
             ("covered", raw.covered.is_some()),
             ("signature", raw.signature.is_some()),
+            ("run", raw.run.is_some()),
         ];
         shape::check(
             &format!("a `{action}` event"),
@@ -1082,6 +1110,12 @@ impl<'de> Deserialize<'de> for Event {
             },
             Action::Rename => Payload::Rename {
                 from: need(&raw.renamed_from),
+            },
+            Action::Verify => Payload::Verify {
+                run: Arc::new(
+                    raw.run
+                        .ok_or_else(|| serde::de::Error::custom("missing field `run`"))?,
+                ),
             },
         };
         let signature = match raw.signature {
@@ -1350,6 +1384,9 @@ mod tests {
             },
             Payload::Reset { reason: t("r") },
             Payload::Rename { from: t("old") },
+            Payload::Verify {
+                run: Arc::new(crate::state::evidence::tests::sample(false)),
+            },
         ]
     }
 
@@ -1400,10 +1437,12 @@ mod tests {
     fn every_payload_survives_its_row_and_its_json() {
         for payload in every_payload() {
             let action = payload.action();
-            assert_eq!(
-                Payload::from_row(action, &payload.row()),
-                Ok(payload.clone())
-            );
+            if action != Action::Verify {
+                assert_eq!(
+                    Payload::from_row(action, &payload.row()),
+                    Ok(payload.clone())
+                );
+            }
             let e = event(payload);
             let json = serde_json::to_value(&e).unwrap();
             let object = json.as_object().unwrap();

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::State;
 use super::rules::{ActorCheck, Guard, Status};
-use super::transition::{Actor, Refusal};
+use super::transition::{Actor, Refusal, Request};
 use crate::spec::ItemIndex;
 
 impl State {
@@ -39,14 +39,36 @@ impl State {
         &self,
         guard: Guard,
         index: ItemIndex,
+        request: &Request<'_>,
         now: DateTime<Utc>,
     ) -> Result<(), Refusal> {
         match guard {
+            Guard::NoCheck => match self.spec.check(index) {
+                Some(_) => Err(Refusal::HasCheck),
+                None => Ok(()),
+            },
+            Guard::CheckMatches => self.check_matches(index, request),
             Guard::ChildrenResolved => self.children_resolved(index, now),
             Guard::EarlierStepsResolved => self.earlier_steps_resolved(index, now),
             Guard::ParentNotDone => self.parent_not_done(index),
             Guard::LaterStepsOpen => self.later_steps_open(index, now),
             Guard::CoverageResolved => self.coverage_resolved(now),
+        }
+    }
+
+    /// A run is recorded only for a task with a check, and only of its current command.
+    fn check_matches(&self, index: ItemIndex, request: &Request<'_>) -> Result<(), Refusal> {
+        let Some(check) = self.spec.check(index) else {
+            return Err(Refusal::NoCheck);
+        };
+        match request {
+            Request::Verify { run } if run.definition != check.definition() => {
+                Err(Refusal::OtherCommand {
+                    ran: run.command.to_string(),
+                    check: check.run().to_string(),
+                })
+            }
+            _ => Ok(()),
         }
     }
 

@@ -12,6 +12,7 @@ use schemars::JsonSchema;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 
+use super::evidence::Evidence;
 use super::rules::Status;
 use super::shape::{self, Field, Ty, field};
 use crate::spec::{ItemKind, Mark};
@@ -90,6 +91,8 @@ pub enum ItemState {
         note: Option<Arc<str>>,
         /// Evidence (a URL, a log line).
         evidence: Option<Arc<str>>,
+        /// The passing run of its check that made it done.
+        run: Option<Arc<Evidence>>,
     },
     /// Task not applicable.
     NotApplicable {
@@ -147,6 +150,15 @@ pub enum ItemState {
         /// Why.
         comment: Arc<str>,
     },
+    /// Task whose check ran and did not pass.
+    Failed {
+        /// Who ran it.
+        by: Arc<str>,
+        /// When it was recorded.
+        at: DateTime<Utc>,
+        /// The run, with its exit status and output.
+        run: Arc<Evidence>,
+    },
 }
 
 impl ItemState {
@@ -162,6 +174,7 @@ impl ItemState {
             ItemState::Unsigned { .. } => Status::Unsigned,
             ItemState::Approved { .. } => Status::Approved,
             ItemState::Rejected { .. } => Status::Rejected,
+            ItemState::Failed { .. } => Status::Failed,
         }
     }
 
@@ -172,6 +185,7 @@ impl ItemState {
                 origin: Origin::Markdown,
                 note: None,
                 evidence: None,
+                run: None,
             },
             (ItemKind::Task, Mark::NotApplicable) => ItemState::NotApplicable {
                 origin: Origin::Markdown,
@@ -194,7 +208,8 @@ impl ItemState {
             ItemState::Blocked { by, at, .. }
             | ItemState::Filled { by, at, .. }
             | ItemState::Approved { by, at, .. }
-            | ItemState::Rejected { by, at, .. } => Some(Origin::Change {
+            | ItemState::Rejected { by, at, .. }
+            | ItemState::Failed { by, at, .. } => Some(Origin::Change {
                 by: by.clone(),
                 at: *at,
             }),
@@ -209,7 +224,8 @@ impl ItemState {
             ItemState::Blocked { by, .. }
             | ItemState::Filled { by, .. }
             | ItemState::Approved { by, .. }
-            | ItemState::Rejected { by, .. } => Some(by),
+            | ItemState::Rejected { by, .. }
+            | ItemState::Failed { by, .. } => Some(by),
             _ => None,
         }
     }
@@ -221,7 +237,8 @@ impl ItemState {
             ItemState::Blocked { at, .. }
             | ItemState::Filled { at, .. }
             | ItemState::Approved { at, .. }
-            | ItemState::Rejected { at, .. } => Some(*at),
+            | ItemState::Rejected { at, .. }
+            | ItemState::Failed { at, .. } => Some(*at),
             _ => None,
         }
     }
@@ -234,7 +251,16 @@ impl ItemState {
                 origin,
                 note,
                 evidence,
-            } => (origin.by(), note.as_deref(), evidence.as_deref(), None),
+                run,
+            } => (
+                origin.by(),
+                note.as_deref(),
+                evidence.as_deref(),
+                run.as_ref().map(|r| &*r.output_tail),
+            ),
+            ItemState::Failed { by, run, .. } => {
+                (Some(by), Some(&*run.command), Some(&*run.output_tail), None)
+            }
             ItemState::NotApplicable {
                 origin,
                 reason,
@@ -268,6 +294,15 @@ impl ItemState {
         }
     }
 
+    /// The run of its check that made a task done or failed.
+    pub fn run(&self) -> Option<&Evidence> {
+        match self {
+            ItemState::Done { run, .. } => run.as_deref(),
+            ItemState::Failed { run, .. } => Some(run),
+            _ => None,
+        }
+    }
+
     /// The field value, when filled.
     pub fn value(&self) -> Option<&str> {
         match self {
@@ -297,9 +332,11 @@ pub(crate) fn fields(status: Status) -> &'static [Field] {
                     ORIGIN,
                     field("note", T::Text, false),
                     field("evidence", T::Text, false),
+                    field("run", T::Evidence, false),
                 ]
             }
         }
+        Status::Failed => const { &[BY, AT, field("run", T::Evidence, true)] },
         Status::NotApplicable => {
             const {
                 &[
@@ -358,10 +395,17 @@ impl Serialize for ItemState {
                 origin,
                 note,
                 evidence,
+                run,
             } => {
                 origin_entries(&mut m, origin)?;
                 shape::put(&mut m, "note", note.as_deref())?;
                 shape::put(&mut m, "evidence", evidence.as_deref())?;
+                shape::put(&mut m, "run", run.as_deref())?;
+            }
+            ItemState::Failed { by, at, run } => {
+                m.serialize_entry("by", &**by)?;
+                m.serialize_entry("at", at)?;
+                m.serialize_entry("run", &**run)?;
             }
             ItemState::NotApplicable {
                 origin,
@@ -443,6 +487,7 @@ struct RawItemState<'a> {
     role: Option<std::borrow::Cow<'a, str>>,
     #[serde(borrow)]
     comment: Option<std::borrow::Cow<'a, str>>,
+    run: Option<Evidence>,
 }
 
 /// Why an item state does not fit its status.
@@ -483,6 +528,7 @@ impl TryFrom<RawItemState<'_>> for ItemState {
             ("voided", raw.voided.is_some()),
             ("role", raw.role.is_some()),
             ("comment", raw.comment.is_some()),
+            ("run", raw.run.is_some()),
         ];
         shape::check(
             &format!("an item that is `{status}`"),
@@ -507,6 +553,7 @@ impl TryFrom<RawItemState<'_>> for ItemState {
                 origin: origin(),
                 note: text(raw.note),
                 evidence: text(raw.evidence),
+                run: raw.run.map(Arc::new),
             },
             Status::NotApplicable => ItemState::NotApplicable {
                 origin: origin(),
@@ -535,6 +582,15 @@ impl TryFrom<RawItemState<'_>> for ItemState {
                 role: need(&raw.role),
                 at,
                 comment: need(&raw.comment),
+            },
+            Status::Failed => ItemState::Failed {
+                by: by(),
+                at,
+                // Checked present above.
+                run: Arc::new(
+                    raw.run
+                        .ok_or_else(|| ShapeError("missing field `run`".into()))?,
+                ),
             },
         })
     }
@@ -576,11 +632,18 @@ mod tests {
                 origin: Origin::Change { by: by.clone(), at },
                 note: Some("n".into()),
                 evidence: Some("e".into()),
+                run: None,
             },
             ItemState::Done {
                 origin: Origin::Markdown,
                 note: None,
                 evidence: None,
+                run: None,
+            },
+            ItemState::Failed {
+                by: by.clone(),
+                at,
+                run: Arc::new(crate::state::evidence::tests::sample(false)),
             },
             ItemState::NotApplicable {
                 origin: Origin::Change { by: by.clone(), at },

@@ -11,6 +11,7 @@
 //! `check` below is lookups in it plus the named cross-item guards.
 
 pub(crate) mod event;
+pub mod evidence;
 mod guards;
 mod item_state;
 pub mod rules;
@@ -23,8 +24,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use indexmap::IndexMap;
 
 pub use event::{ChainError, Event, EventHash, GENESIS_HASH, InvalidDigest, Payload, verify_chain};
+pub use evidence::{Capture, Evidence, Outcome};
 pub use item_state::{ItemState, Origin, Voided, Waiver};
-pub use rules::{Action, Kind, Resolution, Settled, Status};
+pub use rules::{Action, Kind, Resolution, Settled, Stale, Status};
 pub use transition::{
     Actor, Refusal, RenameError, Request, StatusList, TransitionError, WaiverRequest,
 };
@@ -288,9 +290,14 @@ impl State {
         self.clock.now().date_naive()
     }
 
-    /// Whether, and how, an item counts at `now` (see [`rules::resolution`]).
+    /// Whether, and how, an item counts at `now` (see [`rules::resolution`], and
+    /// [`rules::resolution_checked`] for a task with a check).
     pub fn resolution(&self, index: ItemIndex, now: DateTime<Utc>) -> Resolution {
-        rules::resolution(&self.items[index.get()], now)
+        let state = &self.items[index.get()];
+        match self.spec.check(index) {
+            Some(check) => rules::resolution_checked(state, check, now),
+            None => rules::resolution(state, now),
+        }
     }
 
     /// Whether an item counts as resolved on `today`: a task done or not applicable
@@ -393,6 +400,43 @@ impl State {
                 evidence: None,
             },
         )
+    }
+
+    /// Task with a check: records a run of its check with its evidence (made by a
+    /// [`CheckRunner`](crate::check::CheckRunner), or by [`State::verify`]): → done when
+    /// it passed, else → failed. Refused for a task without a check, for evidence of
+    /// another command than the check's, and where a task could not be done (open
+    /// sub-items, earlier steps).
+    pub fn record_check(
+        &mut self,
+        item: ItemIndex,
+        actor: &Actor,
+        run: &Evidence,
+    ) -> Result<Change, TransitionError> {
+        self.apply(item, actor, Request::Verify { run })
+    }
+
+    /// Runs the check of `item` with `runner` and records its evidence
+    /// ([`State::record_check`]). The run happens while the state is borrowed: to run
+    /// long checks without holding a store's lock, run them with
+    /// [`CheckRunner::run`](crate::check::CheckRunner::run) first and record the
+    /// evidence in one [`Store::update`](crate::Store::update) afterwards.
+    pub fn verify(
+        &mut self,
+        item: ItemIndex,
+        actor: &Actor,
+        runner: &dyn crate::check::CheckRunner,
+    ) -> Result<Change, crate::check::VerifyError> {
+        let Some(check) = self.spec.check(item) else {
+            return Err(crate::check::VerifyError::Refused(TransitionError {
+                item: self.spec.item(item).id().to_string(),
+                status: self.items[item.get()].status(),
+                action: Action::Verify,
+                refusal: Refusal::NoCheck,
+            }));
+        };
+        let run = runner.run(check).map_err(crate::check::VerifyError::Run)?;
+        Ok(self.record_check(item, actor, &run)?)
     }
 
     /// Task: pending or blocked → not applicable, for optional tasks (a required task needs
@@ -669,10 +713,15 @@ impl State {
             crate::trust::check_approver(&self.spec, &w.approver).map_err(refuse)?;
         }
         for &guard in rule.guards {
-            self.check_guard(guard, index, now).map_err(refuse)?;
+            self.check_guard(guard, index, request, now)
+                .map_err(refuse)?;
         }
         let to = match rule.leads {
             Leads::To(to) => to,
+            Leads::Evidence { passed, failed } => match request {
+                Request::Verify { run } if run.passed() => passed,
+                _ => failed,
+            },
             Leads::Initial => ItemState::initial(item.kind(), item.mark()).status(),
             // Library-written actions only; their drafts set `to` themselves.
             Leads::Carried => from,
@@ -923,6 +972,18 @@ impl State {
                 origin: changed(),
                 note: note.clone(),
                 evidence: evidence.clone(),
+                run: None,
+            },
+            Payload::Verify { run } if run.passed() => ItemState::Done {
+                origin: changed(),
+                note: None,
+                evidence: None,
+                run: Some(run.clone()),
+            },
+            Payload::Verify { run } => ItemState::Failed {
+                by: by(),
+                at: e.at,
+                run: run.clone(),
             },
             Payload::Skip { reason, waiver } => ItemState::NotApplicable {
                 origin: changed(),
@@ -1031,6 +1092,10 @@ pub(crate) fn event_is_consistent(e: &Event) -> bool {
         Leads::To(to) => e.to == to,
         Leads::Initial => true,
         Leads::Carried => true,
+        Leads::Evidence { passed, failed } => match &e.payload {
+            Payload::Verify { run } if run.passed() => e.to == passed,
+            _ => e.to == failed,
+        },
     };
     kinds_fit && to_fits
 }

@@ -21,7 +21,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::spec::{ItemKind, Mark};
+use crate::spec::{Check, ItemKind, Mark};
 
 use super::item_state::ItemState;
 
@@ -92,8 +92,8 @@ impl fmt::Display for Kind {
 
 /// The status of an item: the name of its state, without the details.
 ///
-/// Tasks are `pending`, `done`, `not_applicable` or `blocked`; fields `empty` or `filled`;
-/// sign-offs `unsigned`, `approved` or `rejected` (see [`STATUSES`]).
+/// Tasks are `pending`, `done`, `not_applicable`, `blocked` or `failed`; fields `empty` or
+/// `filled`; sign-offs `unsigned`, `approved` or `rejected` (see [`STATUSES`]).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
@@ -118,6 +118,8 @@ pub enum Status {
     Approved,
     /// Sign-off refused.
     Rejected,
+    /// Task whose check ran and did not pass.
+    Failed,
 }
 
 /// What an action does, as recorded in the log.
@@ -153,6 +155,9 @@ pub enum Action {
     /// Any kind: the item's id changed (it was reworded or moved); its history under the
     /// old id is its own from here on.
     Rename,
+    /// Task with a check: a run of it, with its evidence: → done when it passed, else
+    /// → failed.
+    Verify,
 }
 
 /// Whether a status counts as resolved (for gates, sign-off coverage, children, steps).
@@ -284,6 +289,15 @@ pub const STATUSES: &[StatusRule] = &[
         mark: Mark::Open,
         column: Column::Pending,
     },
+    StatusRule {
+        status: Status::Failed,
+        name: "failed",
+        code: 10,
+        kind: Kind::Task,
+        resolves: Resolves::Never,
+        mark: Mark::Open,
+        column: Column::Pending,
+    },
 ];
 
 /// Where an action leads.
@@ -296,6 +310,13 @@ pub enum Leads {
     Initial,
     /// To the status the item's carried-over history gives it (a rename).
     Carried,
+    /// To `passed` when the run's evidence passed, else to `failed`.
+    Evidence {
+        /// Where a passing run leads.
+        passed: Status,
+        /// Where any other run leads.
+        failed: Status,
+    },
 }
 
 /// What an action asks of the actor.
@@ -323,6 +344,10 @@ pub enum Guard {
     LaterStepsOpen,
     /// A sign-off can be given only when every item it covers is resolved.
     CoverageResolved,
+    /// A task with a check is resolved only by a passing run of it.
+    NoCheck,
+    /// Only a task with a check records runs, with evidence of its current command.
+    CheckMatches,
 }
 
 /// One action: what it applies to, from where, to where, who may ask, and its guards.
@@ -370,7 +395,11 @@ pub const ACTIONS: &[ActionRule] = &[
         leads: Leads::To(Status::Done),
         requested: true,
         actor: ActorCheck::Anyone,
-        guards: &[Guard::ChildrenResolved, Guard::EarlierStepsResolved],
+        guards: &[
+            Guard::NoCheck,
+            Guard::ChildrenResolved,
+            Guard::EarlierStepsResolved,
+        ],
         settled: &[Status::Done, Status::NotApplicable],
         settled_as: "resolved",
     },
@@ -379,7 +408,7 @@ pub const ACTIONS: &[ActionRule] = &[
         name: "skip",
         code: 2,
         kinds: TASK,
-        from: &[Status::Pending, Status::Blocked],
+        from: &[Status::Pending, Status::Blocked, Status::Failed],
         leads: Leads::To(Status::NotApplicable),
         requested: true,
         actor: ActorCheck::Anyone,
@@ -418,7 +447,7 @@ pub const ACTIONS: &[ActionRule] = &[
         name: "reopen",
         code: 5,
         kinds: TASK,
-        from: &[Status::Done, Status::NotApplicable],
+        from: &[Status::Done, Status::NotApplicable, Status::Failed],
         leads: Leads::To(Status::Pending),
         requested: true,
         actor: ActorCheck::Anyone,
@@ -530,6 +559,26 @@ pub const ACTIONS: &[ActionRule] = &[
         settled: &[],
         settled_as: "renamed",
     },
+    ActionRule {
+        action: Action::Verify,
+        name: "verify",
+        code: 14,
+        kinds: TASK,
+        from: &[Status::Pending, Status::Done, Status::Failed],
+        leads: Leads::Evidence {
+            passed: Status::Done,
+            failed: Status::Failed,
+        },
+        requested: false,
+        actor: ActorCheck::Anyone,
+        guards: &[
+            Guard::CheckMatches,
+            Guard::ChildrenResolved,
+            Guard::EarlierStepsResolved,
+        ],
+        settled: &[],
+        settled_as: "verified",
+    },
 ];
 
 impl Status {
@@ -612,6 +661,20 @@ pub enum Resolution {
     Open,
     /// Skipped under a waiver that expired on this day.
     WaiverExpired(NaiveDate),
+    /// A task with a check, done, whose evidence no longer counts.
+    Stale(Stale),
+}
+
+/// Why a checked task's evidence no longer counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Stale {
+    /// It is older than the check's `valid_for`: it stopped counting at this time.
+    Expired(DateTime<Utc>),
+    /// It was made by another command than the check's (its definition digest differs).
+    CommandChanged,
+    /// The task was done without a run of its check (before the check was declared).
+    NoEvidence,
 }
 
 /// How a resolved item was resolved.
@@ -640,6 +703,25 @@ pub fn resolution(state: &ItemState, now: DateTime<Utc>) -> Resolution {
                 _ => Resolution::Resolved(Settled::Waived),
             },
         },
+    }
+}
+
+/// [`resolution`] of a task with a check: done counts only with evidence of the check's
+/// current command that is younger than its `valid_for`.
+pub fn resolution_checked(state: &ItemState, check: &Check, now: DateTime<Utc>) -> Resolution {
+    let resolution = resolution(state, now);
+    if state.status() != Status::Done {
+        return resolution;
+    }
+    let Some(run) = state.run() else {
+        return Resolution::Stale(Stale::NoEvidence);
+    };
+    if run.definition != check.definition() {
+        return Resolution::Stale(Stale::CommandChanged);
+    }
+    match check.valid_for().and_then(|v| run.expires(v)) {
+        Some(expires) if now >= expires => Resolution::Stale(Stale::Expired(expires)),
+        _ => resolution,
     }
 }
 

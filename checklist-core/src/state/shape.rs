@@ -26,6 +26,8 @@ pub(crate) enum Ty {
     Hash,
     /// An [`EventSignature`](crate::trust::EventSignature).
     Signature,
+    /// An [`Evidence`](super::Evidence).
+    Evidence,
 }
 
 /// One field of an object.
@@ -123,6 +125,7 @@ pub(crate) fn object_schema(
             Ty::Signature => generator
                 .subschema_for::<crate::trust::EventSignature>()
                 .to_value(),
+            Ty::Evidence => generator.subschema_for::<super::Evidence>().to_value(),
         };
         let mut schema = schema;
         if let (Some(doc), Some(object)) = (describe(f.name), schema.as_object_mut()) {
@@ -174,6 +177,7 @@ fn describe(name: &str) -> Option<&'static str> {
         "signature" => {
             "The SSH signature of the principal who signed: the signer for a sign-off, the approver for a waiver."
         }
+        "run" => "The run of the task's check: its command, exit status, output digest and tail.",
         "renamed_from" => {
             "The id the item had: the events recorded under it before this one are its history."
         }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use super::evidence::Evidence;
 use super::rules::{Action, Kind, Status};
 use crate::value::{InvalidValue, Value};
 
@@ -122,6 +123,11 @@ pub enum Request<'a> {
         /// Why.
         reason: Option<&'a str>,
     },
+    /// Task with a check: record a run of it; → done when it passed, else → failed.
+    Verify {
+        /// The run's evidence.
+        run: &'a Evidence,
+    },
 }
 
 /// The approver and expiry of a waiver.
@@ -147,6 +153,7 @@ impl Request<'_> {
             Request::Approve { .. } => Action::Approve,
             Request::Reject { .. } => Action::Reject,
             Request::Revoke { .. } => Action::Revoke,
+            Request::Verify { .. } => Action::Verify,
         }
     }
 }
@@ -310,6 +317,20 @@ pub enum Refusal {
         /// The file the checklist names.
         file: Option<String>,
     },
+    /// Completing a task that has a check: only a passing run of it resolves it.
+    #[error("it has a check, and only a passing run of its check makes it done")]
+    HasCheck,
+    /// Recording a run for a task without a check.
+    #[error("it has no check in the checklist")]
+    NoCheck,
+    /// Recording a run of another command than the task's check.
+    #[error("the run is of `{ran}`, and the checklist's check now runs `{check}`")]
+    OtherCommand {
+        /// The command that ran.
+        ran: String,
+        /// The check's command.
+        check: String,
+    },
     /// The event would be dated after 9999-12-31T23:59:59Z, which the document cannot
     /// write (the clock, or an event before it, is that far ahead).
     #[error("the event would be dated {at}, after the last time a state file can hold")]
@@ -404,6 +425,12 @@ impl TransitionError {
             Refusal::NoAllowedSigners { .. } => {
                 "read the allowed-signers file and give it with the checklist (`Spec::with_allowed_signers`)".into()
             }
+            Refusal::HasCheck => {
+                "run its check; or, if it does not apply, skip it (a required task under a waiver)"
+                    .into()
+            }
+            Refusal::NoCheck => "declare a check for it in the front matter's `checks`".into(),
+            Refusal::OtherCommand { .. } => "run the check again".into(),
             Refusal::TimeOutOfRange { .. } => {
                 "check the clock: the system's, or the times in the log (an event dated in the far future pins every later one)".into()
             }
