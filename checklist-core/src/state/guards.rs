@@ -16,10 +16,12 @@ impl State {
         index: ItemIndex,
         actor: &Actor,
     ) -> Result<(), Refusal> {
-        crate::principal::normalize(actor.name()).map_err(|e| Refusal::InvalidPrincipal {
-            problem: e.to_string(),
-            help: e.help(),
-        })?;
+        if !actor.is_principal() {
+            crate::principal::normalize(actor.name()).map_err(|e| Refusal::InvalidPrincipal {
+                problem: e.to_string(),
+                help: e.help(),
+            })?;
+        }
         crate::trust::check_claims(&self.spec, actor)?;
         match (check, self.spec.item(index).role()) {
             (ActorCheck::HoldsRole, Some(role)) => match self.spec.role_binding(role) {

@@ -18,6 +18,8 @@ use crate::value::{InvalidValue, Value};
 pub struct Actor {
     name: Arc<str>,
     roles: Vec<String>,
+    /// Whether `name` is a principal, decided once here rather than on every transition.
+    principal: bool,
 }
 
 impl Actor {
@@ -26,14 +28,24 @@ impl Actor {
     /// characters) is refused by every transition.
     pub fn new(name: impl Into<Arc<str>>) -> Self {
         let name: Arc<str> = name.into();
-        let name = match crate::principal::normalize_or_keep(&name) {
+        let (normalized, principal) = match crate::principal::normalize(&name) {
+            Ok(normalized) => (normalized, true),
+            Err(_) => (std::borrow::Cow::Borrowed(name.trim()), false),
+        };
+        let name = match normalized {
             std::borrow::Cow::Borrowed(same) if same.len() == name.len() => name,
             other => Arc::from(other.as_ref()),
         };
         Actor {
             name,
             roles: vec![],
+            principal,
         }
+    }
+
+    /// Whether the name is a principal ([`crate::principal::normalize`] accepts it).
+    pub(crate) fn is_principal(&self) -> bool {
+        self.principal
     }
 
     /// Adds a role.
