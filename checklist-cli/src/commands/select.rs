@@ -4,7 +4,6 @@
 use std::cmp::Reverse;
 
 use checklist_core::pattern::SelectError;
-use checklist_core::state::rules::Guard;
 use checklist_core::{Action, ItemIndex, Spec};
 
 use crate::describe::one_line;
@@ -19,7 +18,7 @@ pub struct Selected {
 }
 
 /// Resolves every query with [`Spec::select`]; an unknown or ambiguous one is an input
-/// error (exit 2). A glob keeps only the items `action` applies to, so
+/// error (exit 2). A glob keeps only the items `action` selects (`Action::selects`), so
 /// `complete 'deployment/**'` leaves the fields and sign-offs alone; a named item is kept
 /// whatever its kind, and the library says why the change does not apply.
 ///
@@ -35,11 +34,7 @@ pub fn items(spec: &Spec, queries: &[String], action: Action) -> Result<Vec<Sele
                 let applicable: Vec<_> = found
                     .iter()
                     .copied()
-                    .filter(|&i| action.applies_to(spec.item(i).kind()))
-                    // `complete` leaves tasks with a check to their check.
-                    .filter(|&i| {
-                        spec.check(i).is_none() || !action.rule().guards.contains(&Guard::NoCheck)
-                    })
+                    .filter(|&i| action.selects(spec, i))
                     .collect();
                 if applicable.is_empty() {
                     errors.push(format!(

@@ -45,10 +45,10 @@ impl State {
         now: DateTime<Utc>,
     ) -> Result<(), Refusal> {
         match guard {
-            Guard::NoCheck => match self.spec.check(index) {
-                Some(_) => Err(Refusal::HasCheck),
-                None => Ok(()),
-            },
+            Guard::NoCheck if guard.refuses_as_declared(&self.spec, index) => {
+                Err(Refusal::HasCheck)
+            }
+            Guard::NoCheck => Ok(()),
             Guard::CheckMatches => self.check_matches(index, request),
             Guard::ChildrenResolved => self.children_resolved(index, now),
             Guard::EarlierStepsResolved => self.earlier_steps_resolved(index, now),

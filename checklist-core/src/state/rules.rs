@@ -21,7 +21,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::spec::{Check, ItemKind, Mark};
+use crate::spec::{Check, ItemIndex, ItemKind, Mark, Spec};
 
 use super::item_state::ItemState;
 
@@ -350,6 +350,14 @@ pub enum Guard {
     CheckMatches,
 }
 
+impl Guard {
+    /// Whether the guard refuses the item at `index` for what the checklist declares
+    /// about it, whatever the state: `NoCheck` on a task with a check.
+    pub(crate) fn refuses_as_declared(self, spec: &Spec, index: ItemIndex) -> bool {
+        matches!(self, Guard::NoCheck) && spec.check(index).is_some()
+    }
+}
+
 /// One action: what it applies to, from where, to where, who may ask, and its guards.
 #[derive(Debug, Clone, Copy)]
 pub struct ActionRule {
@@ -632,6 +640,18 @@ impl Action {
     /// Whether it applies to items of `kind`.
     pub fn applies_to(self, kind: &ItemKind) -> bool {
         self.rule().kinds.contains(&Kind::of(kind))
+    }
+
+    /// Whether a selection by pattern keeps the item at `index` for this action: the
+    /// action applies to its kind, and no guard refuses it for what the checklist itself
+    /// declares (a task with a check is left to its check).
+    pub fn selects(self, spec: &Spec, index: ItemIndex) -> bool {
+        self.applies_to(spec.item(index).kind())
+            && !self
+                .rule()
+                .guards
+                .iter()
+                .any(|guard| guard.refuses_as_declared(spec, index))
     }
 
     /// Whether an item in `status` is already where this action would put it, so that a
