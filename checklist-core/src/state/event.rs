@@ -776,8 +776,9 @@ const ENCODING: u8 = 1;
 /// The same format, followed by the event's extensions.
 const ENCODING_EXTENDED: u8 = 2;
 
-/// Where [`Event::encode`] writes.
-trait Sink {
+/// Where [`Event::encode`] writes; also the canonical bytes of the extensions (evidence,
+/// signatures), so that every hashed varint and prefix is written by the same code.
+pub(crate) trait Sink {
     fn bytes(&mut self, bytes: &[u8]);
 
     /// An unsigned LEB128 varint.

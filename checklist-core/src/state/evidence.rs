@@ -105,22 +105,10 @@ impl Evidence {
     /// varint-length-prefixed, digests as their 32 bytes, times and numbers fixed-size
     /// little-endian, the outcome as a tag byte and its number.
     pub(crate) fn encode(&self) -> Vec<u8> {
+        use super::event::Sink;
         let mut out = Vec::with_capacity(128 + self.command.len() + self.output_tail.len());
-        let prefixed = |out: &mut Vec<u8>, bytes: &[u8]| {
-            let mut n = bytes.len() as u64;
-            loop {
-                let byte = (n & 0x7f) as u8;
-                n >>= 7;
-                if n == 0 {
-                    out.push(byte);
-                    break;
-                }
-                out.push(byte | 0x80);
-            }
-            out.extend_from_slice(bytes);
-        };
         out.push(1); // the version of this encoding
-        prefixed(&mut out, self.command.as_bytes());
+        out.prefixed(self.command.as_bytes());
         out.extend_from_slice(&self.definition.0);
         out.extend_from_slice(&self.started.timestamp().to_le_bytes());
         out.extend_from_slice(&self.started.timestamp_subsec_nanos().to_le_bytes());
@@ -134,7 +122,7 @@ impl Evidence {
         out.extend_from_slice(&number.to_le_bytes());
         out.extend_from_slice(&self.output_sha256.0);
         out.extend_from_slice(&self.output_bytes.to_le_bytes());
-        prefixed(&mut out, self.output_tail.as_bytes());
+        out.prefixed(self.output_tail.as_bytes());
         out
     }
 }

@@ -44,19 +44,10 @@ impl EventSignature {
     /// The bytes the event's hash covers (extension tag 2): the spec digest,
     /// varint-length-prefixed, then the SSHSIG blob.
     pub(crate) fn encoded(&self) -> Vec<u8> {
+        use crate::state::event::Sink;
         let blob = self.signature.to_blob();
         let mut out = Vec::with_capacity(blob.len() + self.spec.len() + 2);
-        let mut n = self.spec.len() as u64;
-        loop {
-            let byte = (n & 0x7f) as u8;
-            n >>= 7;
-            if n == 0 {
-                out.push(byte);
-                break;
-            }
-            out.push(byte | 0x80);
-        }
-        out.extend_from_slice(self.spec.as_bytes());
+        out.prefixed(self.spec.as_bytes());
         out.extend_from_slice(&blob);
         out
     }
