@@ -99,6 +99,7 @@ pub(crate) fn build(source: &str, options: &ParseOptions) -> (Option<Spec>, Vec<
         foreign_metadata: foreign,
         checks,
         digest: std::sync::OnceLock::new(),
+        coverage: std::sync::OnceLock::new(),
     };
     (Some(spec), r.diags)
 }

@@ -511,6 +511,9 @@ pub struct Spec {
     /// Computed on first use: parsing for `lint`, `ids` or `render` never needs it, and
     /// hashing every item's id and text is a large part of a parse's cost.
     pub(crate) digest: std::sync::OnceLock<String>,
+    /// What an approval covers ([`crate::trust::coverage_digest`]), computed on the first
+    /// approval: it hashes every covered item's id, kind and text.
+    pub(crate) coverage: std::sync::OnceLock<crate::state::EventHash>,
 }
 
 impl Spec {

@@ -212,6 +212,10 @@ pub fn signer_of<'a>(payload: &'a Payload, actor: &'a str) -> Option<&'a str> {
 /// [`Spec::signoff_coverage`] in document order, its id, its kind (with the field type)
 /// and its text, each length-prefixed. Recorded by each approval ([`Event::covered`]).
 pub fn coverage_digest(spec: &Spec) -> EventHash {
+    *spec.coverage.get_or_init(|| compute_coverage(spec))
+}
+
+fn compute_coverage(spec: &Spec) -> EventHash {
     let mut h = Sha256::new();
     h.update(b"checklist coverage v1\n");
     let mut put = |bytes: &[u8]| {
