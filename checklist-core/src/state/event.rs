@@ -1062,7 +1062,7 @@ impl<'de> Deserialize<'de> for Event {
             ("run", raw.run.is_some()),
         ];
         shape::check(
-            &format!("a `{action}` event"),
+            format_args!("a `{action}` event"),
             payload_fields(action),
             &present,
         )

@@ -531,7 +531,7 @@ impl TryFrom<RawItemState<'_>> for ItemState {
             ("run", raw.run.is_some()),
         ];
         shape::check(
-            &format!("an item that is `{status}`"),
+            format_args!("an item that is `{status}`"),
             fields(status),
             &present,
         )

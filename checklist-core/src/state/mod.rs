@@ -292,6 +292,7 @@ impl State {
 
     /// Whether, and how, an item counts at `now` (see [`rules::resolution`], and
     /// [`rules::resolution_checked`] for a task with a check).
+    #[inline]
     pub fn resolution(&self, index: ItemIndex, now: DateTime<Utc>) -> Resolution {
         let state = &self.items[index.get()];
         match self.spec.check(index) {

@@ -711,6 +711,7 @@ pub enum Settled {
 
 /// Whether `state` counts as resolved at `now`: [`StatusRule::resolves`], with waivers
 /// judged on `now`'s date (a waiver holds until the day before its `expires`).
+#[inline]
 pub fn resolution(state: &ItemState, now: DateTime<Utc>) -> Resolution {
     let rule = state.status().rule();
     match rule.resolves {
@@ -745,6 +746,7 @@ pub fn resolution_checked(state: &ItemState, check: &Check, now: DateTime<Utc>) 
     }
 }
 
+#[inline]
 fn settled(column: Column, state: &ItemState) -> Settled {
     match column {
         Column::NotApplicable if state.waiver().is_some() => Settled::Waived,

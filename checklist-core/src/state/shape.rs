@@ -63,7 +63,11 @@ fn is_stamp(name: &str) -> bool {
 /// Checks which fields an object has against `allowed`: none it does not list, all it
 /// requires. `present` lists every optional field of the raw reader and whether it was
 /// there; `what` names the object in messages (`an item that is `done``).
-pub(crate) fn check(what: &str, allowed: &[Field], present: &[(&str, bool)]) -> Result<(), String> {
+pub(crate) fn check(
+    what: std::fmt::Arguments<'_>,
+    allowed: &[Field],
+    present: &[(&str, bool)],
+) -> Result<(), String> {
     if let Some((name, _)) = present
         .iter()
         .find(|(name, is)| *is && !allowed.iter().any(|f| f.name == *name))
