@@ -528,3 +528,27 @@ fn a_refused_writer_does_not_call_a_file_created_meanwhile_missing() {
     assert!(!stderr.contains("was not created"), "{stderr}");
     assert_eq!(s.state_bytes().unwrap(), theirs);
 }
+
+// --- files a checklist names ------------------------------------------------------------
+
+#[test]
+fn an_allowed_signers_file_that_never_ends_is_refused_at_once() {
+    let s = Session::new();
+    s.write(
+        "signed.md",
+        "+++\n[roles]\nlead = [\"ana@example.com\"]\n[signatures]\nallowed_signers = \"/dev/zero\"\nrequired = true\n+++\n# Release\n- [ ] Tests pass\n- [ ] Lead Approval: ____ {role=lead}\n",
+    );
+    let before = snapshot(s.dir.path());
+    for args in [
+        vec!["status", "signed.md"],
+        vec!["complete", "signed.md", "tests-pass", "--by", "ci"],
+    ] {
+        let run = s.run(&args).code(2);
+        assert!(
+            run.stderr.contains("/dev/zero") && run.stderr.contains("too large"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(snapshot(s.dir.path()), before);
+}

@@ -96,7 +96,12 @@ impl AllowedSigners {
     /// Reads and parses an allowed-signers file; errors and denials name `path`.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self, AllowedSignersError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| AllowedSignersError::Read {
+        let text = crate::file::read_bounded(
+            path,
+            crate::file::MAX_ALLOWED_SIGNERS_BYTES,
+            "an allowed-signers file",
+        )
+        .map_err(|source| AllowedSignersError::Read {
             path: path.to_owned(),
             source,
         })?;

@@ -124,10 +124,11 @@ impl PublicKey {
     /// Reads a `.pub` file.
     pub fn read_file(path: impl AsRef<Path>) -> Result<Self, KeyError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| KeyError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
+        let text = crate::file::read_bounded(path, crate::file::MAX_KEY_BYTES, "a public key file")
+            .map_err(|source| KeyError::Read {
+                path: path.to_owned(),
+                source,
+            })?;
         Self::parse(&text)
     }
 

@@ -71,6 +71,7 @@
 #![forbid(unsafe_code)]
 
 mod allowed_signers;
+mod file;
 mod key;
 mod pattern;
 mod sig;

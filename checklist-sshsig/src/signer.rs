@@ -202,7 +202,7 @@ impl Signer for PrivateKeySigner {
 }
 
 fn read_key_file(path: &Path) -> Result<String, SignError> {
-    std::fs::read_to_string(path).map_err(|source| {
+    crate::file::read_bounded(path, crate::file::MAX_KEY_BYTES, "a key file").map_err(|source| {
         if source.kind() == std::io::ErrorKind::NotFound {
             SignError::KeyFileMissing {
                 path: path.to_owned(),
