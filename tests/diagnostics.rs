@@ -620,3 +620,10 @@ valid_for = \"0s\"
     assert!(out.contains("only a task can have a check"), "{out}");
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn a_check_whose_command_holds_a_nul_is_located() {
+    let source = "+++\n[checks.\"a\"]\nrun = \"echo \\u0000 hi\"\n+++\n- [ ] a\n";
+    let out = fails(source, &[("E0015", 3, 7, "\"echo \\u0000 hi\"")]);
+    assert!(out.contains("NUL character"), "{out}");
+}

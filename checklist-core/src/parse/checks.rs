@@ -63,6 +63,18 @@ pub(super) fn resolve(
                 "give the command to run, e.g. `run = \"cargo test\"`".into(),
             );
             ok = false;
+        } else if decl.run.get_ref().contains('\0') {
+            // No process can be given it: the run could only ever fail to start.
+            r.diag(
+                Code::InvalidCheck,
+                r.fm_span(decl.run.span()),
+                format!(
+                    "the check of `{}` has a NUL character in its command",
+                    key.get_ref()
+                ),
+                "remove the `\\u0000` from `run`: a command line cannot hold it".into(),
+            );
+            ok = false;
         }
         let mut duration = |value: &Option<toml::Spanned<String>>, name: &str| match value {
             None => None,
